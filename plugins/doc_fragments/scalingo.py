@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # The connection options of every scalingo.cloud module; see
+    # plugins/module_utils/scalingo_options.py for the matching argument spec.
+    DOCUMENTATION = r"""
+options:
+  api_token:
+    description:
+      - Scalingo API token (C(tk-us-...)), exchanged for a short-lived bearer token before the first API call.
+      - If not set, the value of the E(SCALINGO_API_TOKEN) environment variable is used.
+      - The token is never logged nor returned.
+    type: str
+    required: true
+  region:
+    description:
+      - Scalingo region whose API is used, unless O(api_url) is set.
+      - If not set, the value of the E(SCALINGO_REGION) environment variable is used.
+    type: str
+    default: osc-fr1
+    choices: [osc-fr1, osc-secnum-fr1]
+  api_url:
+    description:
+      - Base URL of the Scalingo API. Overrides O(region).
+      - If not set, the value of the E(SCALINGO_API_URL) environment variable is used.
+    type: str
+  auth_url:
+    description:
+      - Base URL of the Scalingo authentication service, where the API token is exchanged.
+      - If not set, the value of the E(SCALINGO_AUTH_URL) environment variable is used.
+    type: str
+    default: https://auth.scalingo.com
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificates of the API and of the authentication service.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for each answer of the API.
+    type: float
+    default: 30
+requirements:
+  - requests
+notes:
+  - All options above can be set once for every module of the collection with
+    C(module_defaults) and the action group C(group/scalingo.cloud.scalingo).
+"""
+
+    ATTRIBUTES = r"""
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying the target.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: all
+  action_group:
+    description: Use C(group/scalingo.cloud.scalingo) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - scalingo.cloud.scalingo
+"""
+
+    INFO_MODULE = r"""
+attributes:
+  check_mode:
+    support: full
+    details: This module changes nothing, so check mode runs it as usual.
+  diff_mode:
+    support: N/A
+    details: This module changes nothing.
+"""

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The main job: install the collection, start the Scalingo simulator on loopback,
+# run examples/provision.yml twice (first "changed", then "ok"), stop the simulator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=${VENV:-.venv}
+python="$PWD/$venv/bin/python"
+
+bash scripts/install-collection.sh "$venv"
+
+mkdir -p build
+url_file=build/simulator.url
+rm -f "$url_file"
+"$python" -m tests.simulator --url-file "$url_file" >build/simulator.log 2>&1 &
+simulator_pid=$!
+trap 'kill "$simulator_pid" 2>/dev/null || true; wait "$simulator_pid" 2>/dev/null || true' EXIT
+
+for _ in $(seq 100); do
+  [ -s "$url_file" ] && break
+  kill -0 "$simulator_pid" 2>/dev/null || { cat build/simulator.log >&2; exit 1; }
+  sleep 0.1
+done
+[ -s "$url_file" ] || { echo "The simulator did not start; see build/simulator.log" >&2; exit 1; }
+url=$(cat "$url_file")
+echo "Scalingo simulator listening on $url"
+
+export SCALINGO_API_URL="$url" SCALINGO_AUTH_URL="$url"
+export SCALINGO_API_TOKEN=tk-us-simulator-0000000000000000
+export ANSIBLE_COLLECTIONS_PATH="$PWD/build/collections"
+export ANSIBLE_FORCE_COLOR=${ANSIBLE_FORCE_COLOR:-0}
+
+for run in first second; do
+  echo
+  echo "=== ${run} run of examples/provision.yml ==="
+  "$venv/bin/ansible-playbook" -i localhost, -e ansible_python_interpreter="$python" examples/provision.yml
+done

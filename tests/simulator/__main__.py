@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Run the simulator until interrupted: ``python -m tests.simulator --url-file FILE``.
+
+It listens on 127.0.0.1 and writes its base URL to ``--url-file`` once it
+accepts connections, so a script can wait for that file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from pathlib import Path
+from typing import Optional
+
+from .app import DEFAULT_API_TOKEN, ScalingoSimulator
+from .server import RunningSimulator
+
+
+def parse_arguments(argv: Optional[list[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.simulator", description=__doc__)
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    parser.add_argument("--api-token", default=DEFAULT_API_TOKEN, help="the API token the simulator accepts")
+    parser.add_argument("--url-file", type=Path, help="file to write the base URL to once listening")
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    arguments = parse_arguments(argv)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    with RunningSimulator(ScalingoSimulator(api_tokens=[arguments.api_token]), port=arguments.port) as simulator:
+        if arguments.url_file:
+            arguments.url_file.write_text(simulator.url + "\n")
+        print("Scalingo simulator listening on %s" % simulator.url, flush=True)
+        stopped.wait()
+
+
+if __name__ == "__main__":
+    main()

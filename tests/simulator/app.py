@@ -1,0 +1,209 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A stateful stand-in for Scalingo's auth service and Databases API.
+
+It enforces what the API documents for the endpoints the collection uses:
+the token exchange, 401 without a valid bearer token, 404 and 422 bodies of
+the documented shapes, 201 on create, the default project, and lookup by ID
+or by name. One WSGI application serves both the auth and the API paths, so
+``auth_url`` and ``api_url`` may point at the same address.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+DEFAULT_API_TOKEN = "tk-us-simulator-0000000000000000"
+DEFAULT_PROJECT_ID = "pr-00000000-0000-4000-8000-000000000001"
+OTHER_PROJECT_ID = "pr-00000000-0000-4000-8000-000000000002"
+PLANS = (
+    "postgresql-dr-tiny-starter-1024",
+    "postgresql-dr-starter-4096",
+    "postgresql-dr-starter-8192",
+    "postgresql-dr-starter-16384",
+    "postgresql-dr-business-4096",
+    "postgresql-dr-enterprise-4096",
+    "postgresql-dr-enterprise-8192",
+)
+TECHNOLOGIES = ("postgresql-ng",)
+BEARER_LIFETIME = 3600
+_NAME_PATTERN = re.compile(r"^[a-z0-9-]{6,48}$")
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    body: Any
+    authorization: Optional[str]
+
+
+@dataclass
+class SimulatorState:
+    api_tokens: set[str]
+    projects: tuple[str, ...] = (DEFAULT_PROJECT_ID, OTHER_PROJECT_ID)
+    databases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    bearer_tokens: set[str] = field(default_factory=set)
+    requests: list[RecordedRequest] = field(default_factory=list)
+
+
+class ScalingoSimulator:
+    """The WSGI application. Its state is readable by tests through ``state``."""
+
+    def __init__(self, api_tokens: Iterable[str] = (DEFAULT_API_TOKEN,)) -> None:
+        self.state = SimulatorState(api_tokens=set(api_tokens))
+        self._lock = threading.Lock()
+        self._routes = Map(
+            [
+                Rule("/v1/tokens/exchange", methods=["POST"], endpoint=self._exchange_token),
+                Rule("/v1/databases", methods=["GET"], endpoint=self._list_databases),
+                Rule("/v1/databases", methods=["POST"], endpoint=self._create_database),
+                Rule("/v1/databases/<ref>", methods=["GET"], endpoint=self._get_database),
+            ]
+        )
+
+    # --- helpers for tests -------------------------------------------------
+
+    def add_database(self, name: str, plan: str = PLANS[1], project_id: str = DEFAULT_PROJECT_ID) -> dict[str, Any]:
+        database = _new_database(name, TECHNOLOGIES[0], plan, project_id)
+        with self._lock:
+            self.state.databases[database["id"]] = database
+        return dict(database)
+
+    def revoke_bearer_tokens(self) -> None:
+        """Make every issued bearer token invalid, as when it expires."""
+        with self._lock:
+            self.state.bearer_tokens.clear()
+
+    def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.state.requests if r.method == method and r.path == path]
+
+    def api_requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.state.requests if r.path.startswith("/v1/databases")]
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self.state.requests.clear()
+
+    # --- WSGI --------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        return self._dispatch(request)(environ, start_response)
+
+    def _dispatch(self, request: Request) -> Response:
+        body = request.get_json(silent=True)
+        with self._lock:
+            self.state.requests.append(
+                RecordedRequest(request.method, request.path, body, request.headers.get("Authorization"))
+            )
+        try:
+            endpoint, arguments = self._routes.bind_to_environ(request.environ).match()
+        except HTTPException as error:
+            return _json({"error": error.description or error.name}, error.code or 500)
+        if endpoint != self._exchange_token and not self._bearer_is_valid(request):
+            return _json({"error": "You are not authorized to do this operation"}, 401)
+        with self._lock:
+            return endpoint(request, body, **arguments)
+
+    def _bearer_is_valid(self, request: Request) -> bool:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        with self._lock:
+            return scheme == "Bearer" and token in self.state.bearer_tokens
+
+    # --- endpoints (called with the lock held) -----------------------------
+
+    def _exchange_token(self, request: Request, body: Any) -> Response:
+        authorization = request.authorization
+        if authorization is None or authorization.type != "basic" or authorization.password not in self.state.api_tokens:
+            return _json({"error": "invalid token"}, 401)
+        token = _new_bearer_token()
+        self.state.bearer_tokens.add(token)
+        return _json({"token": token}, 200)
+
+    def _list_databases(self, request: Request, body: Any) -> Response:
+        return _json({"databases": [dict(db) for db in self.state.databases.values()]}, 200)
+
+    def _get_database(self, request: Request, body: Any, ref: str) -> Response:
+        database = self._find(ref)
+        if database is None:
+            return _json({"error": "Database not found"}, 404)
+        return _json({"database": dict(database)}, 200)
+
+    def _create_database(self, request: Request, body: Any) -> Response:
+        spec = body.get("database") if isinstance(body, dict) else None
+        if not isinstance(spec, dict):
+            return _json({"error": "missing database parameter"}, 400)
+        errors = self._creation_errors(spec)
+        if errors:
+            return _json({"errors": errors}, 422)
+        database = _new_database(
+            spec["name"], spec["technology"], spec["plan"], spec.get("project_id") or DEFAULT_PROJECT_ID
+        )
+        self.state.databases[database["id"]] = database
+        return _json({"database": dict(database)}, 201)
+
+    def _creation_errors(self, spec: dict[str, Any]) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        name = spec.get("name")
+        if not isinstance(name, str) or not _NAME_PATTERN.match(name):
+            errors["name"] = ["is invalid"]
+        elif self._find(name) is not None:
+            errors["name"] = ["has already been taken"]
+        if spec.get("technology") not in TECHNOLOGIES:
+            errors["technology"] = ["is not supported"]
+        plan = spec.get("plan")
+        if not plan:
+            errors["plan"] = ["can't be blank"]
+        elif plan not in PLANS:
+            errors["plan"] = ["is not a valid plan"]
+        project_id = spec.get("project_id")
+        if project_id is not None and project_id not in self.state.projects:
+            errors["project_id"] = ["is not a project of yours"]
+        return errors
+
+    def _find(self, ref: str) -> Optional[dict[str, Any]]:
+        if ref in self.state.databases:
+            return self.state.databases[ref]
+        return next((db for db in self.state.databases.values() if db["name"] == ref), None)
+
+
+def _new_database(name: str, technology: str, plan: str, project_id: str) -> dict[str, Any]:
+    return {
+        "id": secrets.token_hex(12),
+        "name": name,
+        "project_id": project_id,
+        "technology": technology,
+        "plan": plan,
+    }
+
+
+def _new_bearer_token() -> str:
+    """A JWT-shaped token with an ``exp`` claim, as Scalingo's auth service issues."""
+    header = _b64url({"alg": "HS256", "typ": "JWT"})
+    payload = _b64url({"exp": int(time.time()) + BEARER_LIFETIME, "jti": secrets.token_hex(8)})
+    return "%s.%s.%s" % (header, payload, secrets.token_urlsafe(32))
+
+
+def _b64url(claims: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+
+
+def _json(payload: Any, status: int) -> Response:
+    return Response(json.dumps(payload), status=status, mimetype="application/json")

@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Serve the simulator over real HTTP on loopback, in a background thread."""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+from typing import Optional
+
+from werkzeug.serving import make_server
+
+from .app import ScalingoSimulator
+
+LOOPBACK = "127.0.0.1"
+
+
+class RunningSimulator:
+    """``with RunningSimulator() as sim:`` serves ``sim.app`` at ``sim.url`` until the block ends."""
+
+    def __init__(self, app: Optional[ScalingoSimulator] = None, port: int = 0) -> None:
+        self.app = app or ScalingoSimulator()
+        # Loopback only: the simulator is never reachable from another machine.
+        self._server = make_server(LOOPBACK, port, self.app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="scalingo-simulator", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return "http://%s:%d" % (LOOPBACK, self._server.server_port)
+
+    def start(self) -> "RunningSimulator":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> "RunningSimulator":
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.stop()
