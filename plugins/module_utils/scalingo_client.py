@@ -138,9 +138,9 @@ class ScalingoClient:
         self.api_url = api_url.rstrip("/")
         self.auth_url = auth_url.rstrip("/")
         self.timeout = timeout
+        self.validate_certs = validate_certs
         self._bearer_token: Optional[str] = None
         self._session = session or requests.Session()
-        self._session.verify = validate_certs
         self._session.headers.update(
             {
                 "User-Agent": USER_AGENT,
@@ -203,7 +203,8 @@ class ScalingoClient:
 
     def _send(self, method: str, url: str, path: str, **kwargs: Any) -> "requests.Response":
         try:
-            return self._session.request(method, url, timeout=self.timeout, **kwargs)
+            # verify goes with each request: a Session-level value loses to REQUESTS_CA_BUNDLE.
+            return self._session.request(method, url, timeout=self.timeout, verify=self.validate_certs, **kwargs)
         except requests.exceptions.Timeout:
             raise ScalingoAPIError(method, path, None, "no answer within %s seconds" % self.timeout) from None
         except requests.exceptions.SSLError:

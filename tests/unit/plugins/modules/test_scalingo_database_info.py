@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+import responses
+
+from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_info
+from tests.unit.conftest import ModuleOutcome
+from tests.unit.helpers import API_URL, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange
+
+RunModule = Callable[..., ModuleOutcome]
+
+LIST_URL = API_URL + "/v1/databases"
+FIRST = {
+    "id": "54100930736f7563d5030000",
+    "name": "my-postgres-db",
+    "project_id": "pr-one",
+    "technology": "postgresql-ng",
+    "plan": "postgresql-dr-starter-4096",
+}
+SECOND = dict(FIRST, id="54100930736f7563d5030001", name="backup-db", project_id="pr-two")
+
+
+def sent(api: responses.RequestsMock) -> list[tuple[str, str]]:
+    return [(call.request.method, call.request.url) for call in api.calls]
+
+
+def test_without_name_lists_every_database(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL, json={"databases": [FIRST, SECOND]})
+
+    outcome = run_module(scalingo_database_info.main, CONNECTION_ARGS)
+
+    assert outcome.result == {"changed": False, "databases": [FIRST, SECOND]}
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LIST_URL)]
+
+
+def test_project_id_filters_the_list(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL, json={"databases": [FIRST, SECOND]})
+
+    outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, project_id="pr-two"))
+
+    assert outcome.result["databases"] == [SECOND]
+
+
+def test_the_list_follows_pagination_when_the_api_offers_it(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(
+        responses.GET,
+        LIST_URL,
+        json={"databases": [FIRST], "meta": {"pagination": {"current_page": 1, "next_page": 2}}},
+        match=[responses.matchers.query_string_matcher("")],
+    )
+    api.add(
+        responses.GET,
+        LIST_URL,
+        json={"databases": [SECOND], "meta": {"pagination": {"current_page": 2, "next_page": None}}},
+        match=[responses.matchers.query_param_matcher({"page": "2"})],
+    )
+
+    outcome = run_module(scalingo_database_info.main, CONNECTION_ARGS)
+
+    assert outcome.result["databases"] == [FIRST, SECOND]
+    assert sent(api)[1:] == [("GET", LIST_URL), ("GET", LIST_URL + "?page=2")]
+
+
+@pytest.mark.parametrize("ref", ["my-postgres-db", "54100930736f7563d5030000"])
+def test_name_gets_one_database_by_name_or_id(api: responses.RequestsMock, run_module: RunModule, ref: str) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL + "/" + ref, json={"database": FIRST})
+
+    outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, name=ref))
+
+    assert outcome.result == {"changed": False, "databases": [FIRST]}
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LIST_URL + "/" + ref)]
+
+
+def test_a_missing_database_is_an_empty_list(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL + "/nothing-here", json={"error": "Database not found"}, status=404)
+
+    outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, name="nothing-here"))
+
+    assert outcome.result == {"changed": False, "databases": []}
+
+
+def test_a_name_with_a_slash_stays_one_path_segment(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL + "/a%2F..%2Fb", json={"error": "Database not found"}, status=404)
+
+    outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, name="a/../b"))
+
+    assert outcome.result["databases"] == []
+
+
+def test_a_database_of_another_project_is_filtered_out(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL + "/my-postgres-db", json={"database": FIRST})
+
+    outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, name="my-postgres-db", project_id="pr-two"))
+
+    assert outcome.result["databases"] == []
+
+
+def test_check_mode_reads_all_the_same(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL, json={"databases": [FIRST]})
+
+    outcome = run_module(scalingo_database_info.main, CONNECTION_ARGS, check_mode=True)
+
+    assert outcome.result == {"changed": False, "databases": [FIRST]}
+
+
+@pytest.mark.parametrize("answer", [{"databases": {"not": "a list"}}, {"databases": ["a string"]}, ["a", "list"]])
+def test_a_list_answer_of_an_unexpected_shape_fails_clearly(
+    api: responses.RequestsMock, run_module: RunModule, answer: Any
+) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL, json=answer)
+
+    outcome = run_module(scalingo_database_info.main, CONNECTION_ARGS)
+
+    assert outcome.failed
+    assert outcome.result["msg"].startswith("Could not list databases on Scalingo: unexpected answer")
+
+
+def test_a_server_error_fails_with_the_apis_reason(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL, json={"error": "boom"}, status=500)
+
+    outcome = run_module(scalingo_database_info.main, CONNECTION_ARGS)
+
+    assert outcome.result["msg"] == "Scalingo API refused to list databases (500): boom"
+
+
+def test_an_empty_name_fails_before_any_request(api: responses.RequestsMock, run_module: RunModule) -> None:
+    outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, name=""))
+
+    assert outcome.result["msg"] == "Option name must not be empty: give a value or leave it out."
+    assert len(api.calls) == 0

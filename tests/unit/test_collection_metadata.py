@@ -1,0 +1,36 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The collection's metadata agrees with its code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ansible_collections.scalingo.cloud.plugins.doc_fragments.scalingo import ModuleDocFragment
+from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_options import scalingo_argument_spec
+from tests.conftest import REPO_ROOT
+
+MODULES_DIR = REPO_ROOT / "plugins" / "modules"
+
+
+def test_the_action_group_lists_exactly_the_modules() -> None:
+    runtime = yaml.safe_load((REPO_ROOT / "meta" / "runtime.yml").read_text())
+    modules = sorted(path.stem for path in MODULES_DIR.glob("*.py") if path.stem != "__init__")
+    assert sorted(runtime["action_groups"]["scalingo"]) == modules
+
+
+def _comparable(spec: dict[str, Any]) -> dict[str, Any]:
+    return {key: spec.get(key) for key in ("type", "default", "choices", "required")}
+
+
+def test_the_doc_fragment_documents_the_shared_argument_spec() -> None:
+    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    spec = scalingo_argument_spec()
+    assert sorted(documented) == sorted(spec)
+    for name, option in spec.items():
+        assert _comparable(documented[name]) == _comparable(option), name
+        assert option.get("no_log", False) == (name == "api_token"), name
