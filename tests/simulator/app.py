@@ -57,7 +57,10 @@ class SimulatorState:
     projects: tuple[str, ...] = (DEFAULT_PROJECT_ID, OTHER_PROJECT_ID)
     databases: dict[str, dict[str, Any]] = field(default_factory=dict)
     bearer_tokens: set[str] = field(default_factory=set)
+    # Every bearer token ever issued, valid or not: tests look for them in output.
+    issued_bearer_tokens: list[str] = field(default_factory=list)
     requests: list[RecordedRequest] = field(default_factory=list)
+    expire_bearer_tokens: bool = False
 
 
 class ScalingoSimulator:
@@ -83,18 +86,23 @@ class ScalingoSimulator:
             self.state.databases[database["id"]] = database
         return dict(database)
 
-    def revoke_bearer_tokens(self) -> None:
-        """Make every issued bearer token invalid, as when it expires."""
+    def expire_bearer_tokens_on_next_call(self) -> None:
+        """Let the next API call find every issued bearer token expired."""
         with self._lock:
-            self.state.bearer_tokens.clear()
+            self.state.expire_bearer_tokens = True
 
     def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
         with self._lock:
             return [r for r in self.state.requests if r.method == method and r.path == path]
 
-    def api_requests(self) -> list[RecordedRequest]:
+    def secrets(self) -> list[str]:
+        """The accepted API tokens and every bearer token issued so far."""
         with self._lock:
-            return [r for r in self.state.requests if r.path.startswith("/v1/databases")]
+            return sorted(self.state.api_tokens) + list(self.state.issued_bearer_tokens)
+
+    def databases(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(database) for database in self.state.databases.values()]
 
     def clear_requests(self) -> None:
         with self._lock:
@@ -125,6 +133,9 @@ class ScalingoSimulator:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         with self._lock:
+            if self.state.expire_bearer_tokens:
+                self.state.expire_bearer_tokens = False
+                self.state.bearer_tokens.clear()
             return scheme == "Bearer" and token in self.state.bearer_tokens
 
     # --- endpoints (called with the lock held) -----------------------------
@@ -135,6 +146,7 @@ class ScalingoSimulator:
             return _json({"error": "invalid token"}, 401)
         token = _new_bearer_token()
         self.state.bearer_tokens.add(token)
+        self.state.issued_bearer_tokens.append(token)
         return _json({"token": token}, 200)
 
     def _list_databases(self, request: Request, body: Any) -> Response:

@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Run real ansible-playbook against the simulator, over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional
+
+import pytest
+
+from tests.conftest import COLLECTIONS_ROOT
+from tests.simulator import DEFAULT_API_TOKEN, RunningSimulator
+
+HERE = Path(__file__).resolve().parent
+PLAYBOOKS = HERE / "playbooks"
+ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
+
+
+@dataclass
+class PlaybookRun:
+    returncode: int
+    output: str
+
+    @property
+    def succeeded(self) -> bool:
+        return self.returncode == 0
+
+
+RunPlaybook = Callable[..., PlaybookRun]
+
+
+@pytest.fixture
+def simulator() -> Iterator[RunningSimulator]:
+    with RunningSimulator() as running:
+        yield running
+
+
+def ansible_environment(simulator: RunningSimulator, tmp_path: Path, api_token: Optional[str]) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("SCALINGO_", "ANSIBLE_"))}
+    env.update(
+        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT),
+        ANSIBLE_INVENTORY=str(HERE / "inventory.ini"),
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_RETRY_FILES_ENABLED="0",
+        SCALINGO_API_URL=simulator.url,
+        SCALINGO_AUTH_URL=simulator.url,
+    )
+    if api_token is not None:
+        env["SCALINGO_API_TOKEN"] = api_token
+    return env
+
+
+@pytest.fixture
+def run_playbook(simulator: RunningSimulator, tmp_path: Path) -> RunPlaybook:
+    """Run a playbook of tests/integration/playbooks and check that no token reached its output."""
+
+    def run(
+        playbook: str,
+        *options: str,
+        api_token: Optional[str] = DEFAULT_API_TOKEN,
+        **extra_vars: Any,
+    ) -> PlaybookRun:
+        command = [str(ANSIBLE_PLAYBOOK), str(PLAYBOOKS / playbook), "-vvv", *options]
+        command += ["-e", "ansible_python_interpreter=%s" % sys.executable]
+        for name, value in extra_vars.items():
+            command += ["-e", "%s=%s" % (name, value)]
+        completed = subprocess.run(
+            command,
+            env=ansible_environment(simulator, tmp_path, api_token),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        for secret in simulator.app.secrets() + ([api_token] if api_token else []):
+            assert secret not in completed.stdout, "a token reached the output of %s" % playbook
+        assert "Traceback" not in completed.stdout
+        return PlaybookRun(completed.returncode, completed.stdout)
+
+    return run
