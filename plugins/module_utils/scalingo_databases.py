@@ -61,7 +61,7 @@ def list_databases(client: ScalingoClient) -> list[dict[str, Any]]:
     """Every database the token can see, following pagination when the API offers it."""
     databases: list[dict[str, Any]] = []
     page: Optional[int] = None
-    for _ in range(_MAX_PAGES):
+    for _page_count in range(_MAX_PAGES):
         answer = client.get(DATABASES_PATH, params=None if page is None else {"page": page})
         items = answer.get("databases") if isinstance(answer, dict) else None
         if not isinstance(items, list):

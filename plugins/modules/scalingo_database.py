@@ -14,7 +14,7 @@ description:
   - An existing database is left as it is. The API cannot change a database's plan or project, so when the
     existing database has another plan, or another project than O(project_id), the module fails and says what differs.
 author:
-  - scalingo.cloud maintainers
+  - scalingo.cloud maintainers (@scalingo-cloud)
 options:
   name:
     description:
@@ -61,18 +61,18 @@ EXAMPLES = r"""
     plan: postgresql-dr-starter-4096
     project_id: pr-82a3cac5-9b25-473e-b33d-6272b87e636f
 
-- name: Set the connection options once for every task of a play
-  hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/scalingo.cloud.scalingo:
-      api_token: "{{ scalingo_api_token }}"
-      region: osc-secnum-fr1
-  tasks:
-    - name: Ensure the staging database exists
-      scalingo.cloud.scalingo_database:
-        name: orders-staging
-        plan: postgresql-dr-starter-4096
+- name: Ensure the staging database exists, in the account's default project
+  scalingo.cloud.scalingo_database:
+    name: orders-staging
+    plan: postgresql-dr-starter-4096
+  register: staging
+
+- name: Preview what would be created, without creating it
+  scalingo.cloud.scalingo_database:
+    name: orders-preview
+    plan: postgresql-dr-starter-4096
+  check_mode: true
+  diff: true
 """
 
 RETURN = r"""

@@ -13,7 +13,7 @@ description:
   - Returns every database the API token can see, or the one database named by O(name).
   - Never changes anything.
 author:
-  - scalingo.cloud maintainers
+  - scalingo.cloud maintainers (@scalingo-cloud)
 options:
   name:
     description:

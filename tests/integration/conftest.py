@@ -42,10 +42,12 @@ def simulator() -> Iterator[RunningSimulator]:
         yield running
 
 
-def ansible_environment(simulator: RunningSimulator, tmp_path: Path, api_token: Optional[str]) -> dict[str, str]:
+def ansible_environment(
+    simulator: RunningSimulator, tmp_path: Path, api_token: Optional[str], collections_path: Path
+) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith(("SCALINGO_", "ANSIBLE_"))}
     env.update(
-        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT),
+        ANSIBLE_COLLECTIONS_PATH=str(collections_path),
         ANSIBLE_INVENTORY=str(HERE / "inventory.ini"),
         ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
         ANSIBLE_NOCOLOR="1",
@@ -60,12 +62,16 @@ def ansible_environment(simulator: RunningSimulator, tmp_path: Path, api_token: 
 
 @pytest.fixture
 def run_playbook(simulator: RunningSimulator, tmp_path: Path) -> RunPlaybook:
-    """Run a playbook of tests/integration/playbooks and check that no token reached its output."""
+    """Run a playbook (a path, or a name in tests/integration/playbooks) and check that no token reached its output.
+
+    The collection comes from the working tree unless ``collections_path`` names another.
+    """
 
     def run(
-        playbook: str,
+        playbook: str | Path,
         *options: str,
         api_token: Optional[str] = DEFAULT_API_TOKEN,
+        collections_path: Path = COLLECTIONS_ROOT,
         **extra_vars: Any,
     ) -> PlaybookRun:
         command = [str(ANSIBLE_PLAYBOOK), str(PLAYBOOKS / playbook), "-vvv", *options]
@@ -74,7 +80,7 @@ def run_playbook(simulator: RunningSimulator, tmp_path: Path) -> RunPlaybook:
             command += ["-e", "%s=%s" % (name, value)]
         completed = subprocess.run(
             command,
-            env=ansible_environment(simulator, tmp_path, api_token),
+            env=ansible_environment(simulator, tmp_path, api_token, collections_path),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -27,7 +27,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 DEFAULT_API_TOKEN = "tk-us-simulator-0000000000000000"
-DEFAULT_PROJECT_ID = "pr-00000000-0000-4000-8000-000000000001"
+# The project of the API documentation's examples, so that documented examples run as they are.
+DEFAULT_PROJECT_ID = "pr-82a3cac5-9b25-473e-b33d-6272b87e636f"
 OTHER_PROJECT_ID = "pr-00000000-0000-4000-8000-000000000002"
 PLANS = (
     "postgresql-dr-tiny-starter-1024",
@@ -131,7 +132,7 @@ class ScalingoSimulator:
 
     def _bearer_is_valid(self, request: Request) -> bool:
         header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
+        scheme, token = header.partition(" ")[::2]
         with self._lock:
             if self.state.expire_bearer_tokens:
                 self.state.expire_bearer_tokens = False

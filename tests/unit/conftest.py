@@ -14,6 +14,7 @@ import responses
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
+
 @dataclass
 class ModuleOutcome:
     failed: bool

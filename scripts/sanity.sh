@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# ansible-test sanity on a copy of the collection at .../ansible_collections/scalingo/cloud.
+# Usage: scripts/sanity.sh VENV
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=$(cd "${1:-.venv}" && pwd)
+shift || true
+repo=$PWD
+root=build/sanity
+dest=$root/ansible_collections/scalingo/cloud
+
+rm -rf "$dest"
+mkdir -p "$dest"
+# ansible-test wants a real copy (not a link) of what the repository holds, nothing of the developer's tree.
+git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$dest"
+# The copy lies inside this repository, whose .gitignore hides build/: give the copy a git of its own,
+# or ansible-test would find this repository's and see no file.
+git -C "$dest" init -q
+git -C "$dest" add -A
+
+# ansible-test runs under its own home: its cache and virtual environments stay in build/.
+export HOME=$repo/$root/home
+pip_version=$("$venv/bin/python" - <<'PY'
+import inspect, re
+from ansible_test._internal import python_requirements
+print(re.search(r"pip='([0-9.]+)'", inspect.getsource(python_requirements.get_venv_packages)).group(1))
+PY
+)
+mkdir -p "$HOME/.ansible/test/cache"
+cp tests/sanity/get_pip.py "$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+
+python_version=$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+cd "$dest"
+"$venv/bin/ansible-test" sanity --venv --python "$python_version" --color no "$@"

@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What each module returns is what its RETURN documents, no more and no less."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any, Callable
+
+import pytest
+import responses
+import yaml
+
+from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database, scalingo_database_info
+from tests.unit.conftest import ModuleOutcome
+from tests.unit.helpers import API_URL, CONNECTION_ARGS, expect_exchange
+
+RunModule = Callable[..., ModuleOutcome]
+
+DATABASE = {
+    "id": "54100930736f7563d5030000",
+    "name": "orders-production",
+    "project_id": "pr-82a3cac5-9b25-473e-b33d-6272b87e636f",
+    "technology": "postgresql-ng",
+    "plan": "postgresql-dr-starter-4096",
+}
+# Keys every module result carries, documented by Ansible itself rather than by RETURN.
+COMMON_KEYS = {"changed", "diff"}
+
+
+def documented_shape(module: ModuleType) -> dict[str, Any]:
+    def shape(entries: dict[str, Any]) -> dict[str, Any]:
+        return {key: shape(entry.get("contains", {})) for key, entry in entries.items()}
+
+    return shape(yaml.safe_load(module.RETURN))
+
+
+def returned_shape(value: Any) -> Any:
+    if isinstance(value, list):
+        shapes = [returned_shape(item) for item in value]
+        assert all(item == shapes[0] for item in shapes)
+        return shapes[0] if shapes else {}
+    if isinstance(value, dict):
+        return {key: returned_shape(item) for key, item in value.items()}
+    return {}
+
+
+def test_scalingo_database_returns_what_it_documents(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, API_URL + "/v1/databases/orders-production", json={"error": "Database not found"}, status=404)
+    api.add(responses.POST, API_URL + "/v1/databases", json={"database": DATABASE}, status=201)
+
+    outcome = run_module(scalingo_database.main, dict(CONNECTION_ARGS, name="orders-production", plan=DATABASE["plan"]))
+
+    result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
+    assert returned_shape(result) == documented_shape(scalingo_database)
+
+
+@pytest.mark.parametrize("args", [{}, {"name": "orders-production"}])
+def test_scalingo_database_info_returns_what_it_documents(
+    api: responses.RequestsMock, run_module: RunModule, args: dict[str, str]
+) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, API_URL + "/v1/databases", json={"databases": [DATABASE]})
+    api.add(responses.GET, API_URL + "/v1/databases/orders-production", json={"database": DATABASE})
+
+    outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, **args))
+
+    result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
+    assert returned_shape(result) == documented_shape(scalingo_database_info)
