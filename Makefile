@@ -1,26 +1,30 @@
 # The two commands of this repository:
 #   make demo   run the example playbook twice against the local Scalingo simulator
-#   make test   run every test
-# Both set up what they need (a virtual environment in .venv) on a fresh machine.
+#   make test   run every test and quality gate
+# Both set up what they need (virtual environments in .venv and .venv-3.12) on a fresh machine.
 
-PYTHON ?= python3.11
 VENV ?= .venv
+VENV312 ?= .venv-3.12
 
-.PHONY: demo test venv clean
+.PHONY: demo test docs clean
 
-demo: venv
+demo: $(VENV)/.installed
 	VENV=$(VENV) bash scripts/demo.sh
 
-test: venv
-	VENV=$(VENV) bash scripts/test.sh
+test: $(VENV)/.installed $(VENV312)/.installed
+	VENV=$(VENV) VENV312=$(VENV312) bash scripts/test.sh
 
-venv: $(VENV)/.installed
+docs: $(VENV312)/.installed
+	bash scripts/install-collection.sh $(VENV312)
+	bash scripts/docs.sh $(VENV312)
 
+# Python 3.11 with ansible-core 2.19: the demo and the tests.
 $(VENV)/.installed: requirements.txt tests/requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -r tests/requirements.txt
-	touch $@
+	bash scripts/venv.sh 3.11 $(VENV) tests/requirements.txt
+
+# Python 3.12 with ansible-core 2.21: the tests again, and the quality gates.
+$(VENV312)/.installed: requirements.txt tests/requirements.txt tests/requirements-gates.txt
+	bash scripts/venv.sh 3.12 $(VENV312) tests/requirements-gates.txt
 
 clean:
 	rm -rf build tests/output .pytest_cache .hypothesis

@@ -7,5 +7,5 @@ venv=${1:-.venv}
 
 rm -rf build/dist build/collections
 "$venv/bin/ansible-galaxy" collection build --force --output-path build/dist . >/dev/null
-"$venv/bin/ansible-galaxy" collection install --force -p build/collections build/dist/scalingo-cloud-*.tar.gz >/dev/null
+ANSIBLE_COLLECTIONS_PATH="$PWD/build/collections" "$venv/bin/ansible-galaxy" collection install --force -p build/collections build/dist/scalingo-cloud-*.tar.gz >/dev/null
 echo "Installed $(basename build/dist/scalingo-cloud-*.tar.gz) into build/collections"

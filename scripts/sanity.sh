@@ -12,7 +12,11 @@ dest=$root/ansible_collections/scalingo/cloud
 rm -rf "$dest"
 mkdir -p "$dest"
 # ansible-test wants a real copy (not a link) of what the repository holds, nothing of the developer's tree.
-git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$dest"
+files=()
+while IFS= read -r -d '' file; do
+  [ -e "$file" ] && files+=("$file")  # skip files deleted but not yet committed
+done < <(git ls-files -z --cached --others --exclude-standard)
+cp --parents -t "$dest" "${files[@]}"
 # The copy lies inside this repository, whose .gitignore hides build/: give the copy a git of its own,
 # or ansible-test would find this repository's and see no file.
 git -C "$dest" init -q

@@ -1,8 +1,46 @@
 #!/usr/bin/env bash
-# Every test: unit tests and integration tests (real ansible-playbook against the simulator).
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# Every test and quality gate. Each gate runs even when an earlier one failed;
+# the summary at the end gives each gate's result and time.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
 venv=${VENV:-.venv}
+venv312=${VENV312:-.venv-3.12}
 
-echo "== unit and integration tests ($("$venv/bin/ansible" --version | head -n1), $("$venv/bin/python" --version))"
-"$venv/bin/python" -m pytest tests/unit tests/integration
+names=() results=() seconds=()
+gate() {
+  local name=$1 start result
+  shift
+  echo
+  echo "===== $name"
+  start=$(date +%s)
+  if "$@"; then result=passed; else result=failed; fi
+  names+=("$name") results+=("$result") seconds+=($(($(date +%s) - start)))
+}
+
+core_version() { "$1/bin/python" -c 'import ansible.release as r; print(r.__version__)'; }
+py_version() { "$1/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
+lint_env() { NO_COLOR=1 ANSIBLE_COLLECTIONS_PATH=$PWD/build/collections PATH=$PWD/$venv312/bin:$PATH "$@"; }
+
+bash scripts/install-collection.sh "$venv312" || exit 1
+bash scripts/ensure-shellcheck.sh
+
+gate "unit + integration tests, ansible-core $(core_version "$venv") on Python $(py_version "$venv")" \
+  "$venv/bin/python" -m pytest
+gate "unit + integration tests, ansible-core $(core_version "$venv312") on Python $(py_version "$venv312")" \
+  "$venv312/bin/python" -m pytest
+gate "ansible-test sanity, ansible-core $(core_version "$venv312")" bash scripts/sanity.sh "$venv312"
+gate "ansible-lint, production profile" lint_env ansible-lint --offline --profile production
+gate "antsibull-docs lint-collection-docs" \
+  lint_env bash -c 'cd build/collections/ansible_collections/scalingo/cloud && antsibull-docs lint-collection-docs --plugin-docs .'
+gate "docs/modules matches the code" bash scripts/docs.sh "$venv312" --check
+gate "antsibull-changelog lint" lint_env antsibull-changelog lint
+
+echo
+echo "===== summary"
+failed=0
+for i in "${!names[@]}"; do
+  printf '%-8s %4ss  %s\n' "${results[$i]}" "${seconds[$i]}" "${names[$i]}"
+  [ "${results[$i]}" = passed ] || failed=$((failed + 1))
+done
+echo "gates: $((${#names[@]} - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
