@@ -28,16 +28,19 @@ options:
     description:
       - Base URL of the Scalingo API. Overrides O(region).
       - If not set, the value of the E(SCALINGO_API_URL) environment variable is used.
+      - Must be C(https://), except for a loopback address such as C(http://127.0.0.1:8000) (a local test server).
     type: str
   auth_url:
     description:
       - Base URL of the Scalingo authentication service, where the API token is exchanged.
       - If not set, the value of the E(SCALINGO_AUTH_URL) environment variable is used.
+      - Must be C(https://), except for a loopback address.
     type: str
     default: https://auth.scalingo.com
   validate_certs:
     description:
       - Whether to verify the TLS certificates of the API and of the authentication service.
+      - Turning it off sends a warning; do it only against a test server.
     type: bool
     default: true
   timeout:
@@ -45,6 +48,21 @@ options:
       - Seconds to wait for each answer of the API.
     type: float
     default: 30
+  retries:
+    description:
+      - How many times to retry a request that met a rate limit (429), a gateway error (502, 503, 504),
+        a timeout or a connection failure, waiting as the API asks (C(Retry-After)) or else longer each time
+        (about 1, 2, 4... up to 30 seconds).
+      - A create whose answer was lost is never blindly sent again; the database is looked up first.
+      - V(0) sends each request once.
+    type: int
+    default: 8
+  retry_max_wait:
+    description:
+      - Most seconds to spend waiting between retries of one request. The default rides out the API's
+        one-minute rate-limit window.
+    type: float
+    default: 150
 requirements:
   - requests
 notes:

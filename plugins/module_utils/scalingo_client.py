@@ -11,13 +11,18 @@ Scalingo API; it knows nothing of Ansible results.
 
 from __future__ import annotations
 
+import datetime
+import email.utils
+import random
+import time
 import traceback
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
 REQUESTS_IMPORT_ERROR: Optional[str]
 try:
     import requests
+    import urllib3
 except ImportError:  # reported by the modules through missing_required_lib
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
@@ -34,6 +39,16 @@ DEFAULT_REGION = "osc-fr1"
 REGIONS = ("osc-fr1", "osc-secnum-fr1")
 TOKEN_EXCHANGE_PATH = "/v1/tokens/exchange"
 
+DEFAULT_RETRIES = 8
+# Long enough to ride out Scalingo's one-minute rate-limit window with room to spare.
+DEFAULT_RETRY_MAX_WAIT = 150.0
+RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+# Answers after which a request with side effects may or may not have been applied.
+AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_BACKOFF_BASE = 1.0
+_BACKOFF_CAP = 30.0
+
 # Longest piece of a non-JSON answer quoted back to the user: enough for a
 # proxy's one-line reason, short enough to keep a whole HTML page out of a
 # failure message.
@@ -49,14 +64,27 @@ class ScalingoAPIError(Exception):
 
     ``status`` is the HTTP status of an answer that refused the request, or
     None when there was no usable answer (connection refused, timeout, TLS
-    failure, a body of an unexpected shape).
+    failure, a body of an unexpected shape). ``field_errors`` holds the API's
+    per-field reasons of a 422. ``may_have_applied`` is true when a request
+    with side effects failed in a way that does not tell whether the server
+    acted on it (a lost answer, a gateway error).
     """
 
-    def __init__(self, method: str, path: str, status: Optional[int], message: str) -> None:
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: Optional[int],
+        message: str,
+        field_errors: Optional[dict[str, list[str]]] = None,
+        may_have_applied: bool = False,
+    ) -> None:
         self.method = method
         self.path = path
         self.status = status
         self.message = message
+        self.field_errors = field_errors or {}
+        self.may_have_applied = may_have_applied
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -74,9 +102,48 @@ class ScalingoAPIError(Exception):
     def is_not_found(self) -> bool:
         return self.status == 404
 
+    def has_field_error(self, field: str, message: str) -> bool:
+        return self.status == 422 and message in self.field_errors.get(field, [])
 
-def describe_error_body(response: "requests.Response") -> str:
-    """The API's own explanation of a failed request, as one line of text.
+
+class RetryBudget:
+    """How many more times, and for how many more seconds, one operation may retry.
+
+    Without a Retry-After from the server, waits grow exponentially from
+    about one second up to 30, with jitter so that many hosts hitting the
+    same limit do not come back in step.
+    """
+
+    def __init__(self, retries: int, max_wait: float, rng: Callable[[], float] = random.random) -> None:
+        self.retries_left = retries
+        self.wait_left = max_wait
+        self.attempts = 1
+        self.waited = 0.0
+        self._rng = rng
+
+    def next_delay(self, retry_after: Optional[float] = None) -> Optional[float]:
+        """Seconds to wait before the next attempt, or None when the budget is spent."""
+        if self.retries_left <= 0:
+            return None
+        if retry_after is None:
+            ceiling = min(_BACKOFF_CAP, _BACKOFF_BASE * 2 ** (self.attempts - 1))
+            delay = ceiling / 2 + self._rng() * ceiling / 2
+        else:
+            delay = retry_after
+        if delay > self.wait_left:
+            return None
+        self.retries_left -= 1
+        self.wait_left -= delay
+        self.waited += delay
+        self.attempts += 1
+        return delay
+
+    def describe(self) -> str:
+        return "gave up after %d attempts over %.0f seconds" % (self.attempts, self.waited)
+
+
+def error_details(response: "requests.Response") -> tuple[str, dict[str, list[str]]]:
+    """The API's own explanation of a failed request, as one line, and its per-field reasons.
 
     Scalingo answers ``{"error": "..."}`` or ``{"errors": {field: [msgs]}}``;
     proxies in front of it answer HTML or plain text.
@@ -84,22 +151,24 @@ def describe_error_body(response: "requests.Response") -> str:
     try:
         body = response.json()
     except ValueError:
-        return _describe_text_body(response.text)
+        return _describe_text_body(response.text), {}
     if isinstance(body, dict):
         if body.get("error"):
-            return str(body["error"])
+            return str(body["error"]), {}
         errors = body.get("errors")
         if isinstance(errors, dict) and errors:
-            return "; ".join(_field_messages(field, messages) for field, messages in errors.items())
+            field_errors = {str(field): _as_messages(messages) for field, messages in errors.items()}
+            text = "; ".join("%s %s" % (field, ", ".join(messages)) for field, messages in field_errors.items())
+            return text, field_errors
         if isinstance(errors, list) and errors:
-            return "; ".join(str(message) for message in errors)
-    return "unexpected answer %s" % _truncate(response.text)
+            return "; ".join(str(message) for message in errors), {}
+    return "unexpected answer %s" % _truncate(response.text), {}
 
 
-def _field_messages(field: str, messages: Any) -> str:
+def _as_messages(messages: Any) -> list[str]:
     if isinstance(messages, list):
-        return "%s %s" % (field, ", ".join(str(message) for message in messages))
-    return "%s %s" % (field, messages)
+        return [str(message) for message in messages]
+    return [str(messages)]
 
 
 def _describe_text_body(text: str) -> str:
@@ -122,7 +191,11 @@ class ScalingoClient:
     """Exchanges the API token for a bearer token and speaks JSON to the API.
 
     The bearer token is fetched on the first API call, not at construction,
-    so that building a client sends nothing.
+    so that building a client sends nothing. Rate limits (429), gateway errors
+    (502, 503, 504), timeouts and connection failures are retried within a
+    budget of ``retries`` attempts and ``retry_max_wait`` seconds of waiting,
+    except where a retry could apply a request twice: those fail at once with
+    ``may_have_applied`` set, for the caller to check what happened.
     """
 
     def __init__(
@@ -132,13 +205,19 @@ class ScalingoClient:
         auth_url: str = DEFAULT_AUTH_URL,
         validate_certs: bool = True,
         timeout: float = 30,
+        retries: int = DEFAULT_RETRIES,
+        retry_max_wait: float = DEFAULT_RETRY_MAX_WAIT,
         session: Optional["requests.Session"] = None,
+        sleep: Optional[Callable[[float], None]] = None,
     ) -> None:
         self._api_token = api_token
         self.api_url = api_url.rstrip("/")
         self.auth_url = auth_url.rstrip("/")
         self.timeout = timeout
         self.validate_certs = validate_certs
+        self.retries = retries
+        self.retry_max_wait = retry_max_wait
+        self.sleep = sleep or _wait
         self._bearer_token: Optional[str] = None
         self._session = session or requests.Session()
         self._session.headers.update(
@@ -148,6 +227,9 @@ class ScalingoClient:
                 "Content-Type": "application/json",
             }
         )
+
+    def retry_budget(self) -> RetryBudget:
+        return RetryBudget(self.retries, self.retry_max_wait)
 
     def get(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
         return self.request("GET", path, params=params)
@@ -167,13 +249,13 @@ class ScalingoClient:
         A 401 means the bearer token expired or was revoked: exchange the API
         token once more and retry once before giving up.
         """
-        response = self._send_authenticated(method, path, body, params)
+        response = self._call_api(method, path, body, params)
         if response.status_code == 401:
             self._bearer_token = None
-            response = self._send_authenticated(method, path, body, params)
-        return self._decode(method, path, response)
+            response = self._call_api(method, path, body, params)
+        return self._decode(method, path, response, idempotent=method in IDEMPOTENT_METHODS)
 
-    def _send_authenticated(
+    def _call_api(
         self,
         method: str,
         path: str,
@@ -181,7 +263,15 @@ class ScalingoClient:
         params: Optional[dict[str, Any]],
     ) -> "requests.Response":
         headers = {"Authorization": "Bearer %s" % self._bearer()}
-        return self._send(method, self.api_url + path, path, headers=headers, json=body, params=params)
+        return self._send(
+            method,
+            self.api_url + path,
+            path,
+            idempotent=method in IDEMPOTENT_METHODS,
+            headers=headers,
+            json=body,
+            params=params,
+        )
 
     def _bearer(self) -> str:
         if self._bearer_token is None:
@@ -190,41 +280,115 @@ class ScalingoClient:
 
     def _exchange_token(self) -> str:
         url = self.auth_url + TOKEN_EXCHANGE_PATH
-        response = self._send("POST", url, TOKEN_EXCHANGE_PATH, auth=("", self._api_token), json={})
+        # Exchanging twice only mints two bearer tokens: safe to retry like a GET.
+        response = self._send("POST", url, TOKEN_EXCHANGE_PATH, idempotent=True, auth=("", self._api_token), json={})
         if response.status_code == 401:
             raise ScalingoAPIError(
                 "POST", TOKEN_EXCHANGE_PATH, 401, "the API token was refused (wrong, expired or revoked token)"
             )
-        answer = self._decode("POST", TOKEN_EXCHANGE_PATH, response)
+        answer = self._decode("POST", TOKEN_EXCHANGE_PATH, response, idempotent=True)
         token = answer.get("token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise ScalingoAPIError("POST", TOKEN_EXCHANGE_PATH, None, "unexpected answer: no token")
         return token
 
-    def _send(self, method: str, url: str, path: str, **kwargs: Any) -> "requests.Response":
-        try:
-            # verify goes with each request: a Session-level value loses to REQUESTS_CA_BUNDLE.
-            return self._session.request(method, url, timeout=self.timeout, verify=self.validate_certs, **kwargs)
-        except requests.exceptions.Timeout:
-            raise ScalingoAPIError(method, path, None, "no answer within %s seconds" % self.timeout) from None
-        except requests.exceptions.SSLError:
-            raise ScalingoAPIError(
-                method, path, None, "the TLS certificate of %s could not be verified" % _host_of(url)
-            ) from None
-        except requests.exceptions.RequestException:
-            raise ScalingoAPIError(method, path, None, "could not connect to %s" % _host_of(url)) from None
+    def _send(self, method: str, url: str, path: str, idempotent: bool, **kwargs: Any) -> "requests.Response":
+        """Send a request until it gets an answer worth returning, within the retry budget."""
+        budget = self.retry_budget()
+        while True:
+            try:
+                # verify goes with each request: a Session-level value loses to REQUESTS_CA_BUNDLE.
+                response = self._session.request(
+                    method, url, timeout=self.timeout, verify=self.validate_certs, **kwargs
+                )
+            except requests.exceptions.SSLError:
+                # A certificate that failed verification fails the same way next time: no retry.
+                message = "the TLS certificate of %s could not be verified" % _host_of(url)
+                raise ScalingoAPIError(method, path, None, message) from None
+            except requests.exceptions.RequestException as exception:
+                failure, retry_after = self._transport_failure(method, path, url, exception, idempotent), None
+            else:
+                if response.status_code not in RETRYABLE_STATUSES:
+                    return response
+                failure, retry_after = self._answer_failure(method, path, response, idempotent), _retry_after(response)
+            if failure.may_have_applied:
+                raise failure
+            delay = budget.next_delay(retry_after)
+            if delay is None:
+                failure.message = "%s (%s)" % (failure.message, budget.describe())
+                raise failure
+            self.sleep(delay)
 
-    def _decode(self, method: str, path: str, response: "requests.Response") -> Any:
+    def _transport_failure(
+        self, method: str, path: str, url: str, exception: Exception, idempotent: bool
+    ) -> ScalingoAPIError:
+        if isinstance(exception, requests.exceptions.ConnectTimeout) or _never_sent(exception):
+            return ScalingoAPIError(method, path, None, "could not connect to %s" % _host_of(url))
+        if isinstance(exception, requests.exceptions.Timeout):
+            message = "no answer within %s seconds" % self.timeout
+        else:
+            message = "the connection to %s was lost before an answer came" % _host_of(url)
+        return ScalingoAPIError(method, path, None, message, may_have_applied=not idempotent)
+
+    def _answer_failure(
+        self, method: str, path: str, response: "requests.Response", idempotent: bool
+    ) -> ScalingoAPIError:
+        message, field_errors = error_details(response)
+        return ScalingoAPIError(
+            method,
+            path,
+            response.status_code,
+            self._redact(message),
+            field_errors=field_errors,
+            may_have_applied=not idempotent and response.status_code in AMBIGUOUS_STATUSES,
+        )
+
+    def _decode(self, method: str, path: str, response: "requests.Response", idempotent: bool) -> Any:
         if not 200 <= response.status_code < 300:
-            raise ScalingoAPIError(method, path, response.status_code, describe_error_body(response))
+            raise self._answer_failure(method, path, response, idempotent)
         if response.status_code == 204 or not response.content:
             return None
         try:
             return response.json()
         except ValueError:
-            raise ScalingoAPIError(
-                method, path, None, "unexpected answer, not JSON: %s" % describe_error_body(response)
-            ) from None
+            message = "unexpected answer, not JSON: %s" % error_details(response)[0]
+            raise ScalingoAPIError(method, path, None, self._redact(message)) from None
+
+    def _redact(self, text: str) -> str:
+        # An API or a proxy may echo what it was sent; never pass a token on.
+        for secret in (self._api_token, self._bearer_token):
+            if secret:
+                text = text.replace(secret, "********")
+        return text
+
+
+def _wait(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _never_sent(exception: Exception) -> bool:
+    """True when the connection failed before the request left (refused, DNS failure)."""
+    reason = exception.args[0] if exception.args else None
+    reason = getattr(reason, "reason", reason)
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
+
+
+def _retry_after(response: "requests.Response") -> Optional[float]:
+    """Seconds from a Retry-After header, given either as seconds or as an HTTP date."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return max(0.0, (moment - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
 
 
 def _host_of(url: str) -> str:

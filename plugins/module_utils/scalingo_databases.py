@@ -12,6 +12,7 @@ the modules' business.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Optional
 from urllib.parse import quote
 
@@ -23,6 +24,8 @@ from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client imp
 DATABASES_PATH = "/v1/databases"
 TECHNOLOGIES = ("postgresql-ng",)
 DATABASE_FIELDS = ("id", "name", "project_id", "technology", "plan")
+
+NAME_TAKEN = "has already been taken"
 
 _NAME_PATTERN = re.compile(r"^[a-z0-9-]{6,48}$")
 
@@ -83,11 +86,52 @@ def create_database(
     return _database_from_answer(answer, "POST", DATABASES_PATH)
 
 
+@dataclass(frozen=True)
+class Creation:
+    """The database a create ended with, and whether our request can have made it."""
+
+    database: dict[str, Any]
+    made_by_us: bool
+
+
+def create_database_once(
+    client: ScalingoClient, name: str, technology: str, plan: str, project_id: Optional[str] = None
+) -> Creation:
+    """Create a database that a lookup just found missing, never making two.
+
+    A create whose answer is lost may have been applied: look the name up
+    before sending it again. A create refused because the name is taken
+    means someone else made it since our lookup: take theirs. The caller
+    compares what it gets with what it asked for.
+    """
+    budget = client.retry_budget()
+    maybe_applied = False
+    while True:
+        try:
+            return Creation(create_database(client, name, technology, plan, project_id), made_by_us=True)
+        except ScalingoAPIError as error:
+            if not (error.may_have_applied or error.has_field_error("name", NAME_TAKEN)):
+                raise
+            maybe_applied = maybe_applied or error.may_have_applied
+            found = find_database(client, name)
+            if found is not None:
+                return Creation(found, made_by_us=maybe_applied)
+            delay = None if error.has_field_error("name", NAME_TAKEN) else budget.next_delay()
+            if delay is None:
+                if budget.attempts > 1:
+                    error.message = "%s (%s)" % (error.message, budget.describe())
+                raise
+            client.sleep(delay)
+
+
 def database_view(item: Any, method: str, path: str) -> dict[str, Any]:
     """The documented fields of one database object, and nothing else."""
     if not isinstance(item, dict) or not isinstance(item.get("name"), str):
         raise ScalingoAPIError(method, path, None, "unexpected answer: a database without a name")
-    return {field: item.get(field) for field in DATABASE_FIELDS}
+    view = {field: item.get(field) for field in DATABASE_FIELDS}
+    if not all(value is None or isinstance(value, str) for value in view.values()):
+        raise ScalingoAPIError(method, path, None, "unexpected answer: a database field that is not text")
+    return view
 
 
 def _database_from_answer(answer: Any, method: str, path: str) -> dict[str, Any]:

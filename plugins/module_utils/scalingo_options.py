@@ -11,13 +11,17 @@ options (a unit test compares them).
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any, Optional
+from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client import (
     DEFAULT_AUTH_URL,
     DEFAULT_REGION,
+    DEFAULT_RETRIES,
+    DEFAULT_RETRY_MAX_WAIT,
     REGIONS,
     ScalingoClient,
     api_url_for_region,
@@ -32,6 +36,8 @@ def scalingo_argument_spec() -> dict[str, Any]:
         auth_url=dict(type="str", default=DEFAULT_AUTH_URL, fallback=(env_fallback, ["SCALINGO_AUTH_URL"])),
         validate_certs=dict(type="bool", default=True),
         timeout=dict(type="float", default=30),
+        retries=dict(type="int", default=DEFAULT_RETRIES),
+        retry_max_wait=dict(type="float", default=DEFAULT_RETRY_MAX_WAIT),
     )
 
 
@@ -42,13 +48,67 @@ def client_from_params(params: dict[str, Any]) -> ScalingoClient:
         auth_url=params["auth_url"],
         validate_certs=params["validate_certs"],
         timeout=params["timeout"],
+        retries=params["retries"],
+        retry_max_wait=params["retry_max_wait"],
     )
 
 
-def empty_option_reason(params: dict[str, Any], names: tuple[str, ...]) -> Optional[str]:
-    """A sentence naming the first of ``names`` that was given as an empty string, or None."""
+def invalid_input_reason(params: dict[str, Any], text_options: tuple[str, ...]) -> Optional[str]:
+    """A sentence saying what is wrong with the options, or None; checked before any request."""
+    return (
+        _empty_option_reason(params, ("api_token", "api_url", "auth_url") + text_options)
+        or _url_reason("api_url", params["api_url"])
+        or _url_reason("auth_url", params["auth_url"])
+        or _number_reason(params)
+    )
+
+
+def insecure_settings_warning(params: dict[str, Any]) -> Optional[str]:
+    if params["validate_certs"]:
+        return None
+    return (
+        "validate_certs is false: the TLS certificates of the Scalingo API are not verified, so the API token "
+        "could be sent to an impostor. Use it only against a test server."
+    )
+
+
+def _empty_option_reason(params: dict[str, Any], names: tuple[str, ...]) -> Optional[str]:
     for name in names:
         value = params.get(name)
         if isinstance(value, str) and not value.strip():
             return "Option %s must not be empty: give a value or leave it out." % name
+    return None
+
+
+def _url_reason(option: str, url: Optional[str]) -> Optional[str]:
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    # Name the host only: a URL can carry credentials.
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "Option %s must be an https:// URL with a host name." % option
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        return (
+            "Option %s uses plain http:// to %s, which would send the API token unencrypted. Use https://; "
+            "http:// is accepted only for a loopback address such as 127.0.0.1." % (option, parts.hostname)
+        )
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _number_reason(params: dict[str, Any]) -> Optional[str]:
+    if params["timeout"] <= 0:
+        return "Option timeout must be a number of seconds greater than 0."
+    if params["retries"] < 0:
+        return "Option retries must be 0 or more."
+    if params["retry_max_wait"] < 0:
+        return "Option retry_max_wait must be a number of seconds, 0 or more."
     return None

@@ -119,13 +119,15 @@ from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client imp
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_databases import (
     TECHNOLOGIES,
-    create_database,
+    Creation,
+    create_database_once,
     find_database,
     invalid_name_reason,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_options import (
     client_from_params,
-    empty_option_reason,
+    insecure_settings_warning,
+    invalid_input_reason,
     scalingo_argument_spec,
 )
 
@@ -140,12 +142,20 @@ class DatabaseModule:
     def present(self) -> dict[str, Any]:
         existing = self._find()
         if existing is not None:
-            self._fail_on_differences(existing)
-            return self._result(changed=False, before=existing, after=existing)
+            return self._unchanged(existing)
         desired = self._desired_database()
         if self.module.check_mode:
             return self._result(changed=True, before=None, after=desired)
-        return self._result(changed=True, before=None, after=self._create())
+        creation = self._create()
+        if not creation.made_by_us:
+            # Another host or job created it between our lookup and our create.
+            return self._unchanged(creation.database)
+        self._fail_on_differences(creation.database)
+        return self._result(changed=True, before=None, after=creation.database)
+
+    def _unchanged(self, existing: dict[str, Any]) -> dict[str, Any]:
+        self._fail_on_differences(existing)
+        return self._result(changed=False, before=existing, after=existing)
 
     def _find(self) -> Optional[dict[str, Any]]:
         try:
@@ -153,9 +163,9 @@ class DatabaseModule:
         except ScalingoAPIError as error:
             self.module.fail_json(msg=error.sentence("look up database '%s'" % self.name))
 
-    def _create(self) -> dict[str, Any]:
+    def _create(self) -> Creation:
         try:
-            return create_database(
+            return create_database_once(
                 self.client, self.name, self.params["technology"], self.params["plan"], self.params["project_id"]
             )
         except ScalingoAPIError as error:
@@ -218,11 +228,14 @@ def main() -> None:
     module = build_module()
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    reason = empty_option_reason(module.params, ("name", "plan", "project_id")) or invalid_name_reason(
+    reason = invalid_input_reason(module.params, ("name", "plan", "project_id")) or invalid_name_reason(
         module.params["name"]
     )
     if reason:
         module.fail_json(msg=reason)
+    warning = insecure_settings_warning(module.params)
+    if warning:
+        module.warn(warning)
     module.exit_json(**DatabaseModule(module).present())
 
 

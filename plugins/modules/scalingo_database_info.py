@@ -101,7 +101,8 @@ from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_databases 
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_options import (
     client_from_params,
-    empty_option_reason,
+    insecure_settings_warning,
+    invalid_input_reason,
     scalingo_argument_spec,
 )
 
@@ -137,9 +138,12 @@ def main() -> None:
     module = build_module()
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    reason = empty_option_reason(module.params, ("name", "project_id"))
+    reason = invalid_input_reason(module.params, ("name", "project_id"))
     if reason:
         module.fail_json(msg=reason)
+    warning = insecure_settings_warning(module.params)
+    if warning:
+        module.warn(warning)
     databases = in_project(fetch_databases(module), module.params["project_id"])
     module.exit_json(changed=False, databases=databases)
 

@@ -14,11 +14,14 @@ import responses
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.scalingo.cloud.plugins.module_utils import scalingo_client
+
 
 @dataclass
 class ModuleOutcome:
     failed: bool
     result: dict[str, Any]
+    warnings: list[str]
 
     @property
     def text(self) -> str:
@@ -28,7 +31,8 @@ class ModuleOutcome:
 class _ModuleExit(Exception):
     def __init__(self, failed: bool, result: dict[str, Any]) -> None:
         super().__init__(result)
-        self.outcome = ModuleOutcome(failed, result)
+        self.failed = failed
+        self.result = result
 
 
 def _exit_json(self: basic.AnsibleModule, **result: Any) -> None:
@@ -45,14 +49,27 @@ def run_module() -> Callable[..., ModuleOutcome]:
 
     def run(main: Callable[[], None], args: dict[str, Any], check_mode: bool = False, diff: bool = False) -> ModuleOutcome:
         module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+        warnings: list[str] = []
+
+        def warn(self: basic.AnsibleModule, warning: str) -> None:
+            warnings.append(warning)
+
         with patch_module_args(module_args), mock.patch.multiple(
-            basic.AnsibleModule, exit_json=_exit_json, fail_json=_fail_json
+            basic.AnsibleModule, exit_json=_exit_json, fail_json=_fail_json, warn=warn
         ):
             with pytest.raises(_ModuleExit) as raised:
                 main()
-        return raised.value.outcome
+        return ModuleOutcome(raised.value.failed, raised.value.result, warnings)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits the client asked for between retries; no unit test really waits."""
+    waited: list[float] = []
+    monkeypatch.setattr(scalingo_client, "_wait", waited.append)
+    return waited
 
 
 @pytest.fixture

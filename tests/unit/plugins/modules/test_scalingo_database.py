@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import pytest
+import requests
 import responses
 
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database
@@ -30,7 +31,7 @@ EXISTING = {
 
 
 def args(**extra: Any) -> dict[str, Any]:
-    return dict(CONNECTION_ARGS, name=NAME, **extra)
+    return dict(CONNECTION_ARGS, **{"name": NAME, **extra})
 
 
 def database_absent(api: responses.RequestsMock) -> None:
@@ -253,3 +254,187 @@ def test_a_lookup_answer_of_an_unexpected_shape_fails_clearly(
     assert outcome.result["msg"].startswith(
         "Could not look up database 'orders-production' on Scalingo: unexpected answer"
     )
+
+
+# --- creating exactly once ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lost_answer",
+    [
+        {"body": "<html>502 Bad Gateway</html>", "status": 502, "content_type": "text/html"},
+        {"body": requests.exceptions.ReadTimeout()},
+    ],
+)
+def test_a_create_whose_answer_is_lost_is_looked_up_not_sent_again(
+    api: responses.RequestsMock, run_module: RunModule, lost_answer: dict[str, Any]
+) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, **lost_answer)
+    api.add(responses.GET, LOOKUP_URL, json={"database": EXISTING})
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
+
+    assert outcome.result == {"changed": True, "database": EXISTING}
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL), ("POST", CREATE_URL), ("GET", LOOKUP_URL)]
+
+
+def test_a_create_lost_before_the_server_acted_is_sent_again(
+    api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]
+) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, body="<html>503</html>", status=503, content_type="text/html")
+    api.add(responses.GET, LOOKUP_URL, json={"error": "Database not found"}, status=404)
+    api.add(responses.POST, CREATE_URL, json={"database": EXISTING}, status=201)
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
+
+    assert outcome.result == {"changed": True, "database": EXISTING}
+    assert [method for method, url in sent(api) if url == CREATE_URL] == ["POST", "POST"]
+    assert len(sleeps) == 1
+
+
+def test_a_create_that_keeps_failing_gives_up_and_says_so(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, body="<html>503</html>", status=503, content_type="text/html")
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, retries=2))
+
+    assert outcome.failed
+    assert outcome.result["msg"].startswith(
+        "Scalingo API refused to create database 'orders-production' (503): an HTML page instead of JSON"
+    )
+    assert "gave up after 3 attempts" in outcome.result["msg"]
+    assert [method for method, url in sent(api) if url == CREATE_URL] == ["POST"] * 3
+
+
+def test_a_name_taken_since_our_lookup_is_someone_elses_create(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, json={"errors": {"name": ["has already been taken"]}}, status=422)
+    api.add(responses.GET, LOOKUP_URL, json={"database": EXISTING})
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN), diff=True)
+
+    assert outcome.result == {"changed": False, "database": EXISTING, "diff": {"before": EXISTING, "after": EXISTING}}
+
+
+def test_a_name_taken_after_a_lost_create_is_our_create(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, body="<html>503</html>", status=503, content_type="text/html")
+    api.add(responses.GET, LOOKUP_URL, json={"error": "Database not found"}, status=404)
+    api.add(responses.POST, CREATE_URL, json={"errors": {"name": ["has already been taken"]}}, status=422)
+    api.add(responses.GET, LOOKUP_URL, json={"database": EXISTING})
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
+
+    assert outcome.result == {"changed": True, "database": EXISTING}
+
+
+def test_someone_elses_database_with_another_plan_fails(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, json={"errors": {"name": ["has already been taken"]}}, status=422)
+    api.add(responses.GET, LOOKUP_URL, json={"database": dict(EXISTING, plan="postgresql-dr-business-4096")})
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
+
+    assert outcome.failed
+    assert "plan is 'postgresql-dr-business-4096', not '%s'" % PLAN in outcome.result["msg"]
+
+
+def test_a_name_taken_by_a_database_we_cannot_see_fails(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, json={"errors": {"name": ["has already been taken"]}}, status=422)
+    api.add(responses.GET, LOOKUP_URL, json={"error": "Database not found"}, status=404)
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
+
+    assert outcome.result["msg"] == (
+        "Scalingo API refused to create database 'orders-production' (422): name has already been taken"
+    )
+
+
+# --- security and bad input -------------------------------------------------
+
+
+@pytest.mark.parametrize("option", ["api_url", "auth_url"])
+@pytest.mark.parametrize("url", ["http://api.example.com", "http://10.0.0.8:8080", "http://user:pw@example.org/"])
+def test_plain_http_to_a_remote_host_is_refused_before_any_request(
+    api: responses.RequestsMock, run_module: RunModule, option: str, url: str
+) -> None:
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, **{option: url}))
+
+    assert outcome.failed
+    assert outcome.result["msg"].startswith("Option %s uses plain http:// to " % option)
+    assert "pw" not in outcome.result["msg"]
+    assert len(api.calls) == 0
+
+
+@pytest.mark.parametrize("url", ["ftp://api.example.com", "api.example.com", "https://"])
+def test_a_url_that_is_not_https_fails_before_any_request(
+    api: responses.RequestsMock, run_module: RunModule, url: str
+) -> None:
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, api_url=url))
+
+    assert outcome.result["msg"] == "Option api_url must be an https:// URL with a host name."
+    assert len(api.calls) == 0
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost:8000", "[::1]:8000", "127.1.2.3"])
+def test_plain_http_to_loopback_is_allowed(api: responses.RequestsMock, run_module: RunModule, host: str) -> None:
+    api.add(responses.POST, "http://%s/v1/tokens/exchange" % host, json={"token": BEARER_TOKEN})
+    api.add(responses.GET, "http://%s/v1/databases/%s" % (host, NAME), json={"database": EXISTING})
+
+    outcome = run_module(scalingo_database.main, args(api_url="http://" + host, auth_url="http://" + host))
+
+    assert not outcome.failed, outcome.result
+
+
+def test_turning_certificate_checks_off_warns(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api)
+
+    outcome = run_module(scalingo_database.main, args(validate_certs=False))
+
+    assert not outcome.failed
+    assert outcome.warnings == [
+        "validate_certs is false: the TLS certificates of the Scalingo API are not verified, so the API token "
+        "could be sent to an impostor. Use it only against a test server."
+    ]
+
+
+def test_certificate_checks_on_do_not_warn(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api)
+
+    assert run_module(scalingo_database.main, args()).warnings == []
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"api_token": ""}, "Option api_token must not be empty: give a value or leave it out."),
+        ({"api_url": " "}, "Option api_url must not be empty: give a value or leave it out."),
+        ({"timeout": 0}, "Option timeout must be a number of seconds greater than 0."),
+        ({"retries": -1}, "Option retries must be 0 or more."),
+        ({"retry_max_wait": -5}, "Option retry_max_wait must be a number of seconds, 0 or more."),
+    ],
+)
+def test_bad_connection_options_fail_before_any_request(
+    api: responses.RequestsMock, run_module: RunModule, extra: dict[str, Any], message: str
+) -> None:
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, **extra))
+
+    assert outcome.result["msg"] == message
+    assert len(api.calls) == 0
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"name": ["a", "list"]}, {"timeout": "soon"}, {"retries": "many"}, {"validate_certs": "perhaps"}, {"state": "gone"}],
+)
+def test_wrong_types_fail_with_a_sentence(api: responses.RequestsMock, run_module: RunModule, extra: dict[str, Any]) -> None:
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, **extra))
+
+    assert outcome.failed
+    assert isinstance(outcome.result["msg"], str) and outcome.result["msg"]
+    assert len(api.calls) == 0
