@@ -49,6 +49,7 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _BACKOFF_BASE = 1.0
 _BACKOFF_CAP = 30.0
 
+_HTML_ANSWER = "an HTML page instead of JSON (a proxy or gateway error)"
 # Longest piece of a non-JSON answer quoted back to the user: enough for a
 # proxy's one-line reason, short enough to keep a whole HTML page out of a
 # failure message.
@@ -146,7 +147,8 @@ def error_details(response: "requests.Response") -> tuple[str, dict[str, list[st
     """The API's own explanation of a failed request, as one line, and its per-field reasons.
 
     Scalingo answers ``{"error": "..."}`` or ``{"errors": {field: [msgs]}}``;
-    proxies in front of it answer HTML or plain text.
+    proxies in front of it answer HTML or plain text, quoted shortened. A JSON
+    body of another shape is not quoted: it may hold anything.
     """
     try:
         body = response.json()
@@ -162,7 +164,7 @@ def error_details(response: "requests.Response") -> tuple[str, dict[str, list[st
             return text, field_errors
         if isinstance(errors, list) and errors:
             return "; ".join(str(message) for message in errors), {}
-    return "unexpected answer %s" % _truncate(response.text), {}
+    return "unexpected answer: JSON without an error message", {}
 
 
 def _as_messages(messages: Any) -> list[str]:
@@ -171,13 +173,24 @@ def _as_messages(messages: Any) -> list[str]:
     return [str(messages)]
 
 
+def exchange_error_details(response: "requests.Response") -> str:
+    """What a failed token exchange was, without quoting the answer: it could carry a token."""
+    if _is_html(response.text):
+        return _HTML_ANSWER
+    return "the authentication service gave no token"
+
+
 def _describe_text_body(text: str) -> str:
     text = text.strip()
     if not text:
         return "empty answer"
-    if text.lstrip().lower().startswith(("<!doctype", "<html")):
-        return "an HTML page instead of JSON (a proxy or gateway error)"
+    if _is_html(text):
+        return _HTML_ANSWER
     return _truncate(text)
+
+
+def _is_html(text: str) -> bool:
+    return text.strip().lower().startswith(("<!doctype", "<html"))
 
 
 def _truncate(text: str) -> str:
@@ -333,7 +346,10 @@ class ScalingoClient:
     def _answer_failure(
         self, method: str, path: str, response: "requests.Response", idempotent: bool
     ) -> ScalingoAPIError:
-        message, field_errors = error_details(response)
+        if path == TOKEN_EXCHANGE_PATH:
+            message, field_errors = exchange_error_details(response), {}
+        else:
+            message, field_errors = error_details(response)
         return ScalingoAPIError(
             method,
             path,
@@ -351,6 +367,8 @@ class ScalingoClient:
         try:
             return response.json()
         except ValueError:
+            if path == TOKEN_EXCHANGE_PATH:
+                raise ScalingoAPIError(method, path, None, "unexpected answer: " + exchange_error_details(response))
             message = "unexpected answer, not JSON: %s" % error_details(response)[0]
             raise ScalingoAPIError(method, path, None, self._redact(message)) from None
 

@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
-from .app import DEFAULT_API_TOKEN, DEFAULT_PROJECT_ID, OTHER_PROJECT_ID, PLANS, ScalingoSimulator
+from .app import DEFAULT_API_TOKEN, DEFAULT_PROJECT_ID, OTHER_PROJECT_ID, PLANS, Fault, ScalingoSimulator
 from .server import RunningSimulator
 
 __all__ = [
     "DEFAULT_API_TOKEN",
     "DEFAULT_PROJECT_ID",
+    "Fault",
     "OTHER_PROJECT_ID",
     "PLANS",
     "RunningSimulator",

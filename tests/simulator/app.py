@@ -14,9 +14,11 @@ or by name. One WSGI application serves both the auth and the API paths, so
 from __future__ import annotations
 
 import base64
+import fnmatch
 import json
 import re
 import secrets
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,6 +46,44 @@ BEARER_LIFETIME = 3600
 _NAME_PATTERN = re.compile(r"^[a-z0-9-]{6,48}$")
 
 
+@dataclass
+class Fault:
+    """A wrong answer the simulator gives to matching requests, ``times`` times.
+
+    ``method`` and ``path`` match like shell patterns (``*``). ``body`` is
+    sent as JSON when it is a dict or a list, as it is otherwise (HTML when it
+    starts with ``<``). ``delay`` holds the answer back that many seconds;
+    ``drop`` closes the connection instead of answering; ``apply_first``
+    handles the request as usual before answering with the fault, as a
+    gateway that loses the API's answer does. A ``status`` of None gives the
+    usual answer, as of the moment the request came, ``delay`` seconds late:
+    a slow network rather than a broken API.
+    """
+
+    method: str = "*"
+    path: str = "*"
+    status: Optional[int] = 503
+    body: Any = None
+    times: int = 1
+    retry_after: Optional[str] = None
+    delay: float = 0.0
+    drop: bool = False
+    apply_first: bool = False
+
+    def matches(self, request: Request) -> bool:
+        return self.times > 0 and fnmatch.fnmatchcase(request.method, self.method) and fnmatch.fnmatchcase(
+            request.path, self.path
+        )
+
+    def response(self) -> Response:
+        headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
+        if isinstance(self.body, (dict, list)):
+            return Response(json.dumps(self.body), self.status, headers, mimetype="application/json")
+        text = "" if self.body is None else str(self.body)
+        mimetype = "text/html" if text.lstrip().startswith("<") else "text/plain"
+        return Response(text, self.status, headers, mimetype=mimetype)
+
+
 @dataclass(frozen=True)
 class RecordedRequest:
     method: str
@@ -62,6 +102,7 @@ class SimulatorState:
     issued_bearer_tokens: list[str] = field(default_factory=list)
     requests: list[RecordedRequest] = field(default_factory=list)
     expire_bearer_tokens: bool = False
+    faults: list[Fault] = field(default_factory=list)
 
 
 class ScalingoSimulator:
@@ -86,6 +127,12 @@ class ScalingoSimulator:
         with self._lock:
             self.state.databases[database["id"]] = database
         return dict(database)
+
+    def inject(self, fault: Fault) -> Fault:
+        """Answer matching requests with ``fault`` (faults added first match first)."""
+        with self._lock:
+            self.state.faults.append(fault)
+        return fault
 
     def expire_bearer_tokens_on_next_call(self) -> None:
         """Let the next API call find every issued bearer token expired."""
@@ -113,14 +160,35 @@ class ScalingoSimulator:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
-        return self._dispatch(request)(environ, start_response)
-
-    def _dispatch(self, request: Request) -> Response:
         body = request.get_json(silent=True)
         with self._lock:
             self.state.requests.append(
                 RecordedRequest(request.method, request.path, body, request.headers.get("Authorization"))
             )
+            fault = self._take_fault(request)
+        if fault is None:
+            return self._dispatch(request, body)(environ, start_response)
+        if fault.status is None:
+            response = self._dispatch(request, body)
+            time.sleep(fault.delay)
+            return response(environ, start_response)
+        if fault.apply_first:
+            self._dispatch(request, body)
+        time.sleep(fault.delay)
+        if fault.drop:
+            _drop_connection(environ)
+            # Writing to the shut socket fails with a ConnectionError that the server takes quietly.
+            start_response("502 Bad Gateway", [])
+            return [b""]
+        return fault.response()(environ, start_response)
+
+    def _take_fault(self, request: Request) -> Optional[Fault]:
+        fault = next((fault for fault in self.state.faults if fault.matches(request)), None)
+        if fault is not None:
+            fault.times -= 1
+        return fault
+
+    def _dispatch(self, request: Request, body: Any) -> Response:
         try:
             endpoint, arguments = self._routes.bind_to_environ(request.environ).match()
         except HTTPException as error:
@@ -195,6 +263,14 @@ class ScalingoSimulator:
         if ref in self.state.databases:
             return self.state.databases[ref]
         return next((db for db in self.state.databases.values() if db["name"] == ref), None)
+
+
+def _drop_connection(environ: dict[str, Any]) -> None:
+    """Close the client's connection without a word, as a crashed proxy does."""
+    try:
+        environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 def _new_database(name: str, technology: str, plan: str, project_id: str) -> dict[str, Any]:

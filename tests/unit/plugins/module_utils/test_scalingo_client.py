@@ -151,7 +151,7 @@ def test_an_exchange_answer_without_token_is_an_error(api: responses.RequestsMoc
         (503, "<html><body><h1>503 Service Unavailable</h1></body></html>", "text/html", "an HTML page instead of JSON"),
         (429, "Retry later", "text/plain", "Retry later"),
         (500, "", "text/plain", "empty answer"),
-        (400, '["a", "list"]', "application/json", 'unexpected answer ["a", "list"]'),
+        (400, '["a", "list"]', "application/json", "unexpected answer: JSON without an error message"),
     ],
 )
 def test_errors_carry_method_path_status_and_the_apis_message(

@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Property-based: whatever the parameters and whatever the API answers, the modules end with a
+result or a sentence, never a traceback, and never show a token."""
+
+from __future__ import annotations
+
+import json
+import re
+from types import ModuleType
+from typing import Any, Callable
+
+import pytest
+import responses
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database, scalingo_database_info
+from tests.unit.conftest import ModuleOutcome
+from tests.unit.helpers import API_TOKEN, API_URL, AUTH_URL, BEARER_TOKEN
+
+RunModule = Callable[..., ModuleOutcome]
+
+STATUSES = [200, 201, 204, 400, 401, 402, 403, 404, 409, 422, 429, 500, 502, 503, 504]
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3),
+    max_leaves=8,
+)
+DATABASE_LIKE = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.text(max_size=30) | st.integers(),
+        "name": st.sampled_from(["orders-production", "other-database"]) | st.text(max_size=10),
+        "plan": st.sampled_from(["postgresql-dr-starter-4096", "postgresql-dr-business-4096"]) | st.none(),
+        "project_id": st.text(max_size=10) | st.none(),
+        "technology": st.just("postgresql-ng") | st.text(max_size=5),
+    },
+)
+BODIES = st.one_of(
+    JSON_VALUES.map(json.dumps),
+    st.builds(lambda db: json.dumps({"database": db}), DATABASE_LIKE),
+    st.builds(lambda dbs: json.dumps({"databases": dbs}), st.lists(DATABASE_LIKE, max_size=3)),
+    st.builds(lambda errors: json.dumps({"errors": errors}), st.dictionaries(st.text(max_size=8), st.lists(st.text(max_size=20), max_size=2), max_size=2)),
+    st.just(json.dumps({"errors": {"name": ["has already been taken"]}})),
+    st.just(json.dumps({"token": BEARER_TOKEN})),
+    # An API or proxy that echoes what it was sent must not make us repeat it.
+    st.just(json.dumps({"error": "bad credentials " + API_TOKEN + " / " + BEARER_TOKEN})),
+    st.just("<html><body>502 Bad Gateway " + BEARER_TOKEN + "</body></html>"),
+    st.text(max_size=50),
+    st.just(""),
+)
+ANSWER = st.tuples(st.sampled_from(STATUSES), BODIES, st.sampled_from([None, "0", "1", "soon", "Wed, 21 Oct 2015 07:28:00 GMT"]))
+ANSWERS = st.lists(ANSWER, min_size=1, max_size=12)
+# Half the time the exchange works, so that the API's answers are reached.
+EXCHANGES = st.lists(st.just((200, json.dumps({"token": BEARER_TOKEN}), None)) | ANSWER, min_size=1, max_size=3)
+TEXT_OR_NOTHING = st.none() | st.text(max_size=60) | st.sampled_from(["", " ", "orders-production", "a" * 49])
+PARAMS = st.fixed_dictionaries(
+    {"name": st.text(max_size=60) | st.sampled_from(["orders-production", "abcdef"])},
+    optional={
+        "plan": TEXT_OR_NOTHING,
+        "project_id": TEXT_OR_NOTHING,
+        "timeout": st.sampled_from([0, -1, 0.5, 30, "soon", None]),
+        "retries": st.sampled_from([0, 1, 3, -2, "x"]),
+        "retry_max_wait": st.sampled_from([0, 5, -1.5]),
+        "validate_certs": st.sampled_from([True, False, "maybe"]),
+        "api_url": st.sampled_from([API_URL, "http://api.example.org", "ftp://x", "", "not a url", "http://127.0.0.1:1"]),
+        "technology": st.sampled_from(["postgresql-ng", "mysql", 3]),
+        "state": st.sampled_from(["present", "absent", None]),
+        "region": st.sampled_from(["osc-fr1", "mars-1"]),
+    },
+)
+
+
+def answering(answers: list[tuple[int, str, Any]]) -> Callable[[Any], tuple[int, dict[str, str], str]]:
+    remaining = list(answers)
+
+    def answer(request: Any) -> tuple[int, dict[str, str], str]:
+        status, body, retry_after = remaining.pop(0) if remaining else (503, "", None)
+        return status, ({"Retry-After": retry_after} if retry_after else {}), body
+
+    return answer
+
+
+def serve(api: responses.RequestsMock, exchanges: list[tuple[int, str, Any]], answers: list[tuple[int, str, Any]]) -> None:
+    api.add_callback(responses.POST, AUTH_URL + "/v1/tokens/exchange", callback=answering(exchanges))
+    api_answer = answering(answers)
+    for method in (responses.GET, responses.POST):
+        api.add_callback(method, re.compile(r"https?://.*"), callback=api_answer)
+
+
+def check_outcome(outcome: ModuleOutcome) -> None:
+    text = json.dumps(outcome.result, default=str) + json.dumps(outcome.warnings)
+    assert API_TOKEN not in text
+    assert BEARER_TOKEN not in text
+    if outcome.failed:
+        assert isinstance(outcome.result["msg"], str) and outcome.result["msg"]
+        assert "Traceback" not in outcome.result["msg"]
+    else:
+        assert outcome.result["changed"] in (True, False)
+
+
+@pytest.mark.parametrize("module", [scalingo_database, scalingo_database_info], ids=lambda module: module.__name__.rsplit(".", 1)[-1])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=PARAMS, exchanges=EXCHANGES, answers=ANSWERS, check_mode=st.booleans())
+def test_no_traceback_and_no_token_whatever_happens(
+    run_module: RunModule,
+    module: ModuleType,
+    params: dict[str, Any],
+    exchanges: list[tuple[int, str, Any]],
+    answers: list[tuple[int, str, Any]],
+    check_mode: bool,
+) -> None:
+    args = {key: value for key, value in params.items() if value is not None}
+    args.setdefault("api_url", API_URL)
+    args.update(api_token=API_TOKEN, auth_url=AUTH_URL)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
+        serve(api, exchanges, answers)
+        outcome = run_module(module.main, args, check_mode=check_mode, diff=True)
+    check_outcome(outcome)
