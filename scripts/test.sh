@@ -25,9 +25,9 @@ bash scripts/install-collection.sh "$venv312" || exit 1
 bash scripts/ensure-shellcheck.sh
 
 gate "unit + integration tests, ansible-core $(core_version "$venv") on Python $(py_version "$venv")" \
-  "$venv/bin/python" -m pytest
+  "$venv/bin/python" -m pytest --numprocesses auto
 gate "unit + integration tests, ansible-core $(core_version "$venv312") on Python $(py_version "$venv312")" \
-  "$venv312/bin/python" -m pytest
+  "$venv312/bin/python" -m pytest --numprocesses auto
 gate "ansible-test sanity, ansible-core $(core_version "$venv312")" bash scripts/sanity.sh "$venv312"
 gate "ansible-lint, production profile" lint_env ansible-lint --offline --profile production
 gate "antsibull-docs lint-collection-docs" \

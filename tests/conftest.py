@@ -26,7 +26,10 @@ def _link_collection() -> None:
     link.parent.mkdir(parents=True, exist_ok=True)
     if link.is_symlink() or link.exists():
         link.unlink()
-    os.symlink(REPO_ROOT, link, target_is_directory=True)
+    try:
+        os.symlink(REPO_ROOT, link, target_is_directory=True)
+    except FileExistsError:  # another test worker made it at the same moment
+        pass
 
 
 _link_collection()

@@ -175,9 +175,8 @@ def test_ten_hosts_at_once_make_one_database(
     run = run_playbook("concurrent.yml", "-i", str(inventory), "-f", "10", db_name=NAME, db_plan=PLAN)
 
     assert run.succeeded, run.output
-    recap = re.findall(r"^(host\d\d)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=0\s+failed=0", run.output, re.M)
-    assert len(recap) == 10
-    assert sorted(changed for _, _, changed in recap) == ["0"] * 9 + ["1"]
+    changed = re.findall(r"^host\d\d\s+: ok=\d+\s+changed=(\d+)\s+unreachable=0\s+failed=0", run.output, re.M)
+    assert sorted(changed) == ["0"] * 9 + ["1"]
     only_database(simulator)
     assert count(simulator, "POST", "/v1/databases") > 1, "the hosts did not race"
 

@@ -49,7 +49,7 @@ def test_a_retry_after_given_as_a_date_is_honoured(api: responses.RequestsMock, 
 
 def test_without_retry_after_waits_grow_exponentially_with_jitter(api: responses.RequestsMock, sleeps: list[float]) -> None:
     expect_exchange(api)
-    for _ in range(4):
+    for _attempt in range(4):
         api.add(responses.GET, LIST_URL, body="Retry later", status=429, content_type="text/plain")
     api.add(responses.GET, LIST_URL, json={"databases": []})
 
@@ -60,7 +60,7 @@ def test_without_retry_after_waits_grow_exponentially_with_jitter(api: responses
 
 def test_waits_are_capped_at_thirty_seconds() -> None:
     budget = RetryBudget(retries=20, max_wait=10_000, rng=lambda: 1.0)
-    delays = [budget.next_delay() for _ in range(10)]
+    delays = [budget.next_delay() for _attempt in range(10)]
     assert delays == [1, 2, 4, 8, 16, 30, 30, 30, 30, 30]
 
 
