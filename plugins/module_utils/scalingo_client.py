@@ -173,11 +173,11 @@ def _as_messages(messages: Any) -> list[str]:
     return [str(messages)]
 
 
-def exchange_error_details(response: "requests.Response") -> str:
-    """What a failed token exchange was, without quoting the answer: it could carry a token."""
+def unquoted_error_details(response: "requests.Response") -> str:
+    """What a failed request to an endpoint whose answers hold secrets was, quoting nothing of it."""
     if _is_html(response.text):
         return _HTML_ANSWER
-    return "the authentication service gave no token"
+    return "an answer that is not shown, since this endpoint's answers hold secrets"
 
 
 def _describe_text_body(text: str) -> str:
@@ -249,6 +249,12 @@ class ScalingoClient:
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
         return self.request("POST", path, body=body)
+
+    def patch(self, path: str, body: dict[str, Any]) -> Any:
+        return self.request("PATCH", path, body=body)
+
+    def delete(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
+        return self.request("DELETE", path, params=params)
 
     def request(
         self,
@@ -346,8 +352,8 @@ class ScalingoClient:
     def _answer_failure(
         self, method: str, path: str, response: "requests.Response", idempotent: bool
     ) -> ScalingoAPIError:
-        if path == TOKEN_EXCHANGE_PATH:
-            message, field_errors = exchange_error_details(response), {}
+        if _answers_hold_secrets(path):
+            message, field_errors = unquoted_error_details(response), {}
         else:
             message, field_errors = error_details(response)
         return ScalingoAPIError(
@@ -367,8 +373,8 @@ class ScalingoClient:
         try:
             return response.json()
         except ValueError:
-            if path == TOKEN_EXCHANGE_PATH:
-                raise ScalingoAPIError(method, path, None, "unexpected answer: " + exchange_error_details(response))
+            if _answers_hold_secrets(path):
+                raise ScalingoAPIError(method, path, None, "unexpected answer: " + unquoted_error_details(response))
             message = "unexpected answer, not JSON: %s" % error_details(response)[0]
             raise ScalingoAPIError(method, path, None, self._redact(message)) from None
 
@@ -378,6 +384,11 @@ class ScalingoClient:
             if secret:
                 text = text.replace(secret, "********")
         return text
+
+
+def _answers_hold_secrets(path: str) -> bool:
+    # The token exchange answers with bearer tokens, an app's variables with its connection URL.
+    return path == TOKEN_EXCHANGE_PATH or path.endswith("/variables")
 
 
 def _wait(seconds: float) -> None:

@@ -12,8 +12,9 @@ the modules' business.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import quote
 
 from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client import (
@@ -147,3 +148,141 @@ def _next_page(answer: dict[str, Any]) -> Optional[int]:
         return None
     next_page = pagination.get("next_page")
     return next_page if isinstance(next_page, int) and next_page > 0 else None
+
+
+# --- life cycle, through the Apps and Addons APIs that back a dedicated database ---
+
+ADDON_RUNNING = "running"
+# Statuses that turn into "running" by themselves; any other will not, however long one waits.
+ADDON_TRANSIENT_STATUSES = ("provisioning", "updating")
+CONNECTION_URL_VARIABLE = "SCALINGO_POSTGRESQL_URL"
+_FIRST_POLL_INTERVAL = 2.0
+_MAX_POLL_INTERVAL = 30.0
+
+
+class UnknownPlan(Exception):
+    def __init__(self, plan: str, technology: str, valid_plans: list[str]) -> None:
+        self.plan = plan
+        self.technology = technology
+        self.valid_plans = valid_plans
+        super().__init__(plan)
+
+
+class NotRunning(Exception):
+    """A wait that ended with the database not running: timed out, or in a status it will not leave."""
+
+    def __init__(self, status: str, waited: float, timed_out: bool) -> None:
+        self.status = status
+        self.waited = waited
+        self.timed_out = timed_out
+        super().__init__(status)
+
+
+def find_addon(client: ScalingoClient, database: dict[str, Any]) -> dict[str, Any]:
+    """The addon behind a database (its id, status and plan), read through the database's app, by id."""
+    path = "/v1/apps/%s/addons" % quote(database["id"], safe="")
+    answer = client.get(path)
+    addons = answer.get("addons") if isinstance(answer, dict) else None
+    if not isinstance(addons, list):
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: no list of addons")
+    for addon in addons:
+        if _is_addon_of(addon, database["technology"]):
+            return addon
+    raise ScalingoAPIError("GET", path, None, "unexpected answer: no %s addon" % database["technology"])
+
+
+def _is_addon_of(addon: Any, technology: str) -> bool:
+    if not isinstance(addon, dict) or not isinstance(addon.get("id"), str) or not isinstance(addon.get("status"), str):
+        return False
+    provider = addon.get("addon_provider")
+    return isinstance(provider, dict) and provider.get("id") == technology
+
+
+def wait_until_running(
+    client: ScalingoClient,
+    database: dict[str, Any],
+    timeout: float,
+    clock: Callable[[], float] = time.monotonic,
+) -> str:
+    """Poll the database's addon, by the database's id, until it is running.
+
+    Polls come every 2 seconds at first, then less and less often, up to
+    every 30 seconds: provisioning takes minutes, and each poll spends the
+    account's rate limit.
+    """
+    started = clock()
+    interval = _FIRST_POLL_INTERVAL
+    while True:
+        status = find_addon(client, database)["status"]
+        if status == ADDON_RUNNING:
+            return status
+        waited = clock() - started
+        if status not in ADDON_TRANSIENT_STATUSES:
+            raise NotRunning(status, waited, timed_out=False)
+        if waited >= timeout:
+            raise NotRunning(status, waited, timed_out=True)
+        client.sleep(min(interval, timeout - waited))
+        interval = min(interval * 1.5, _MAX_POLL_INTERVAL)
+
+
+def plan_id_for(client: ScalingoClient, technology: str, plan: str) -> str:
+    """The id of an open plan of ``technology`` by its name; UnknownPlan lists the open ones."""
+    path = "/v1/addon_providers/%s/plans" % quote(technology, safe="")
+    answer = client.get(path)
+    plans = answer.get("plans") if isinstance(answer, dict) else None
+    if not isinstance(plans, list):
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: no list of plans")
+    open_plans = {
+        item["name"]: item.get("id")
+        for item in plans
+        if isinstance(item, dict) and isinstance(item.get("name"), str) and not item.get("disabled")
+    }
+    plan_id = open_plans.get(plan)
+    if not isinstance(plan_id, str):
+        raise UnknownPlan(plan, technology, sorted(open_plans))
+    return plan_id
+
+
+def change_plan(client: ScalingoClient, database: dict[str, Any], addon: dict[str, Any], plan_id: str) -> None:
+    path = "/v1/apps/%s/addons/%s" % (quote(database["id"], safe=""), quote(addon["id"], safe=""))
+    try:
+        client.patch(path, {"addon": {"plan_id": plan_id}})
+    except ScalingoAPIError as error:
+        # A lost answer: the change happened if the addon is on the new plan now.
+        if not error.may_have_applied or _plan_id_of(find_addon(client, database)) != plan_id:
+            raise
+
+
+def _plan_id_of(addon: dict[str, Any]) -> Optional[str]:
+    plan = addon.get("plan")
+    return plan.get("id") if isinstance(plan, dict) else None
+
+
+def delete_database(client: ScalingoClient, database: dict[str, Any]) -> bool:
+    """Delete a database, data and backups included; False when it was already gone.
+
+    The API asks for the name as confirmation: a database is only ever
+    deleted under the name it was looked up by.
+    """
+    path = "/v1/apps/%s" % quote(database["id"], safe="")
+    try:
+        client.delete(path, params={"current_name": database["name"]})
+    except ScalingoAPIError as error:
+        if error.is_not_found:
+            return False
+        raise
+    return True
+
+
+def connection_url(client: ScalingoClient, database: dict[str, Any]) -> Optional[str]:
+    """The database's connection URL (a secret), or None when its app has none."""
+    path = "/v1/apps/%s/variables" % quote(database["id"], safe="")
+    answer = client.get(path)
+    variables = answer.get("variables") if isinstance(answer, dict) else None
+    if not isinstance(variables, list):
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: no list of variables")
+    for variable in variables:
+        if isinstance(variable, dict) and variable.get("name") == CONNECTION_URL_VARIABLE:
+            value = variable.get("value")
+            return value if isinstance(value, str) else None
+    return None

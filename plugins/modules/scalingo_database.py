@@ -7,19 +7,21 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: scalingo_database
-short_description: Ensure a Scalingo PostgreSQL database offered as a Dedicated Resource exists
+short_description: Manage a Scalingo PostgreSQL database offered as a Dedicated Resource
 version_added: 0.1.0
 description:
-  - Looks the database up by name and creates it only when the Scalingo API answers that it does not exist.
-  - An existing database is left as it is. The API cannot change a database's plan or project, so when the
-    existing database has another plan, or another project than O(project_id), the module fails and says what differs.
+  - With O(state=present), looks the database up by name and creates it only when the Scalingo API answers that it
+    does not exist. With O(wait=true), waits until the database is running.
+  - An existing database keeps its plan unless O(allow_plan_change=true). The API cannot move a database to another
+    project or technology, so when the existing database differs there, the module fails and says what differs.
+  - With O(state=absent), deletes the database, its data and its backups.
 author:
   - scalingo.cloud maintainers (@scalingo-cloud)
 options:
   name:
     description:
       - Name of the database, 6 to 48 lower-case letters, digits and hyphens.
-      - Checked before any request is sent.
+      - Checked before any request is sent. An ID is refused: a task names its database by name.
     type: str
     required: true
   technology:
@@ -31,8 +33,17 @@ options:
   plan:
     description:
       - Plan of the database, for example V(postgresql-dr-starter-4096).
-      - Required when the database does not exist yet. When it exists, its plan must be this one.
+      - Required when the database does not exist yet.
+      - When the database exists on another plan, the module fails unless O(allow_plan_change=true).
     type: str
+  allow_plan_change:
+    description:
+      - Whether to move an existing database to O(plan) when it is on another plan.
+      - The plan name is looked up among the open plans of the technology; an unknown name fails and lists them.
+      - The change takes about 15 minutes, during which the database reports the status V(updating).
+    type: bool
+    default: false
+    version_added: 0.2.0
   project_id:
     description:
       - ID of the project the database belongs to.
@@ -40,16 +51,34 @@ options:
     type: str
   state:
     description:
-      - V(present) ensures the database exists.
+      - V(present) ensures the database exists; V(absent) deletes it.
+      - Deleting is irreversible, backups included. Only O(name) is used to find the database.
     type: str
     default: present
-    choices: [present]
+    choices: [present, absent]
+  wait:
+    description:
+      - Whether to wait, after a create, a plan change, or on an existing database that is still being provisioned or
+        updated, until its status is V(running).
+      - The status is read by the database's ID. Reads come every 2 seconds at first, then less often, up to every
+        30 seconds.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  wait_timeout:
+    description:
+      - Seconds to wait with O(wait=true). Provisioning usually takes 15 to 30 minutes.
+      - When the time runs out, the module fails; the database exists and running the task again resumes the wait.
+    type: int
+    default: 2400
+    version_added: 0.2.0
 extends_documentation_fragment:
   - scalingo.cloud.scalingo
   - scalingo.cloud.scalingo.attributes
 attributes:
   check_mode:
     support: full
+    details: Reads are sent (lookup, plans); creates, plan changes and deletes are not, and nothing is waited for.
   diff_mode:
     support: full
 """
@@ -73,11 +102,32 @@ EXAMPLES = r"""
     plan: postgresql-dr-starter-4096
   check_mode: true
   diff: true
+
+- name: Create a database and wait until it is running (usually 15 to 30 minutes)
+  scalingo.cloud.scalingo_database:
+    name: orders-reporting
+    plan: postgresql-dr-starter-4096
+    wait: true
+    wait_timeout: 2400
+
+- name: Move the staging database to a bigger plan
+  scalingo.cloud.scalingo_database:
+    name: orders-staging
+    plan: postgresql-dr-starter-8192
+    allow_plan_change: true
+    wait: true
+
+- name: Delete the reporting database, its data and its backups
+  scalingo.cloud.scalingo_database:
+    name: orders-reporting
+    state: absent
 """
 
 RETURN = r"""
 database:
-  description: The database, as the API describes it. In check mode, before a create, the database that would be created.
+  description:
+    - The database, as the API describes it. In check mode, before a create, the database that would be created.
+    - With O(state=absent), the database that was deleted, or an empty dict when there was none.
   returned: success
   type: dict
   contains:
@@ -106,6 +156,12 @@ database:
       returned: success
       type: str
       sample: postgresql-dr-starter-4096
+status:
+  description: Status of the database's addon after the wait, V(running).
+  returned: when O(wait=true), O(state=present) and not in check mode
+  type: str
+  sample: running
+  version_added: 0.2.0
 """
 
 from typing import Any, Optional
@@ -120,9 +176,16 @@ from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client imp
 from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_databases import (
     TECHNOLOGIES,
     Creation,
+    NotRunning,
+    UnknownPlan,
+    change_plan,
     create_database_once,
+    delete_database,
+    find_addon,
     find_database,
     invalid_name_reason,
+    plan_id_for,
+    wait_until_running,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_options import (
     client_from_params,
@@ -139,37 +202,97 @@ class DatabaseModule:
         self.name: str = module.params["name"]
         self.client = client_from_params(module.params)
 
+    # --- states -------------------------------------------------------------
+
     def present(self) -> dict[str, Any]:
         existing = self._find()
-        if existing is not None:
-            return self._unchanged(existing)
+        if existing is None:
+            return self._create()
+        return self._converge(existing)
+
+    def absent(self) -> dict[str, Any]:
+        existing = self._find()
+        if existing is None:
+            return self._result(changed=False, before=None, after=None, shown={})
+        if not self.module.check_mode:
+            self._call(delete_database, "delete database '%s'" % self.name, existing)
+        return self._result(changed=True, before=existing, after=None, shown=existing)
+
+    # --- steps --------------------------------------------------------------
+
+    def _create(self) -> dict[str, Any]:
         desired = self._desired_database()
         if self.module.check_mode:
             return self._result(changed=True, before=None, after=desired)
-        creation = self._create()
+        creation: Creation = self._call(
+            create_database_once,
+            "create database '%s'" % self.name,
+            self.name,
+            self.params["technology"],
+            self.params["plan"],
+            self.params["project_id"],
+        )
         if not creation.made_by_us:
             # Another host or job created it between our lookup and our create.
-            return self._unchanged(creation.database)
-        self._fail_on_differences(creation.database)
-        return self._result(changed=True, before=None, after=creation.database)
+            return self._converge(creation.database)
+        self._fail_on_fixed_differences(creation.database)
+        return self._result(changed=True, before=None, after=creation.database, status=self._wait(creation.database))
 
-    def _unchanged(self, existing: dict[str, Any]) -> dict[str, Any]:
-        self._fail_on_differences(existing)
-        return self._result(changed=False, before=existing, after=existing)
+    def _converge(self, existing: dict[str, Any]) -> dict[str, Any]:
+        self._fail_on_fixed_differences(existing)
+        wanted_plan = self.params["plan"]
+        if wanted_plan is None or wanted_plan == existing["plan"]:
+            return self._result(changed=False, before=existing, after=existing, status=self._wait(existing))
+        if not self.params["allow_plan_change"]:
+            self.module.fail_json(
+                msg="Database '%s' is on plan '%s', not '%s'. Set allow_plan_change: true to change its plan."
+                % (self.name, existing["plan"], wanted_plan),
+                database=existing,
+            )
+        changed = dict(existing, plan=wanted_plan)
+        self._change_plan(existing, wanted_plan)
+        return self._result(changed=True, before=existing, after=changed, status=self._wait(changed))
+
+    def _change_plan(self, database: dict[str, Any], plan: str) -> None:
+        action = "change the plan of database '%s'" % self.name
+        try:
+            plan_id = self._call(plan_id_for, action, database["technology"], plan)
+        except UnknownPlan as unknown:
+            self.module.fail_json(
+                msg="Plan '%s' is not an open plan of %s. Valid plans: %s."
+                % (unknown.plan, unknown.technology, ", ".join(unknown.valid_plans) or "none"),
+                database=database,
+            )
+        if self.module.check_mode:
+            return
+        addon = self._call(find_addon, action, database)
+        self._call(change_plan, action, database, addon, plan_id)
+
+    def _wait(self, database: dict[str, Any]) -> Optional[str]:
+        if not self.params["wait"] or self.module.check_mode:
+            return None
+        action = "read the status of database '%s'" % self.name
+        try:
+            return self._call(wait_until_running, action, database, self.params["wait_timeout"])
+        except NotRunning as stopped:
+            self.module.fail_json(msg=not_running_message(database, stopped), database=database)
 
     def _find(self) -> Optional[dict[str, Any]]:
-        try:
-            return find_database(self.client, self.name)
-        except ScalingoAPIError as error:
-            self.module.fail_json(msg=error.sentence("look up database '%s'" % self.name))
-
-    def _create(self) -> Creation:
-        try:
-            return create_database_once(
-                self.client, self.name, self.params["technology"], self.params["plan"], self.params["project_id"]
+        found = self._call(find_database, "look up database '%s'" % self.name, self.name)
+        if found is not None and found["name"] != self.name:
+            # The lookup also answers to IDs; a task acts only on the database it names.
+            self.module.fail_json(
+                msg="'%s' is the ID of database '%s', not a name: name the database by its name." % (
+                    self.name, found["name"])
             )
+        return found
+
+    def _call(self, function: Any, action: str, *arguments: Any) -> Any:
+        """Call a resource function; an API error ends the task with a sentence naming ``action``."""
+        try:
+            return function(self.client, *arguments)
         except ScalingoAPIError as error:
-            self.module.fail_json(msg=error.sentence("create database '%s'" % self.name))
+            self.module.fail_json(msg=error.sentence(action))
 
     def _desired_database(self) -> dict[str, Any]:
         if not self.params["plan"]:
@@ -185,31 +308,42 @@ class DatabaseModule:
             "plan": self.params["plan"],
         }
 
-    def _fail_on_differences(self, existing: dict[str, Any]) -> None:
+    def _fail_on_fixed_differences(self, existing: dict[str, Any]) -> None:
+        wanted = {"technology": self.params["technology"], "project_id": self.params["project_id"]}
         differences = [
-            "%s is '%s', not '%s'" % (field, existing[field], wanted)
-            for field, wanted in self._fixed_fields().items()
-            if wanted is not None and existing[field] != wanted
+            "%s is '%s', not '%s'" % (field, existing[field], value)
+            for field, value in wanted.items()
+            if value is not None and existing[field] != value
         ]
         if differences:
             self.module.fail_json(
-                msg="Database '%s' already exists and differs from the task: %s. The Scalingo API cannot change "
-                "the plan, technology or project of an existing database." % (self.name, "; ".join(differences)),
+                msg="Database '%s' already exists and differs from the task: %s. The Scalingo API cannot move an "
+                "existing database to another technology or project." % (self.name, "; ".join(differences)),
                 database=existing,
             )
 
-    def _fixed_fields(self) -> dict[str, Optional[str]]:
-        return {
-            "technology": self.params["technology"],
-            "plan": self.params["plan"],
-            "project_id": self.params["project_id"],
-        }
-
-    def _result(self, changed: bool, before: Optional[dict[str, Any]], after: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = {"changed": changed, "database": after}
+    def _result(
+        self,
+        changed: bool,
+        before: Optional[dict[str, Any]],
+        after: Optional[dict[str, Any]],
+        status: Optional[str] = None,
+        shown: Optional[dict[str, Any]] = None,
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = {"changed": changed, "database": after if shown is None else shown}
+        if status is not None:
+            result["status"] = status
         if self.module._diff:
-            result["diff"] = {"before": before or {}, "after": after}
+            result["diff"] = {"before": before or {}, "after": after or {}}
         return result
+
+
+def not_running_message(database: dict[str, Any], stopped: NotRunning) -> str:
+    where = "Database '%s' exists (id %s) but its status is still '%s'" % (
+        database["name"], database["id"], stopped.status)
+    if stopped.timed_out:
+        return "%s after %.0f seconds of waiting. Run the task again to resume the wait." % (where, stopped.waited)
+    return "%s, which waiting will not change: check the database in the Scalingo dashboard." % where
 
 
 def build_module() -> AnsibleModule:
@@ -218,8 +352,11 @@ def build_module() -> AnsibleModule:
         name=dict(type="str", required=True),
         technology=dict(type="str", default=TECHNOLOGIES[0], choices=list(TECHNOLOGIES)),
         plan=dict(type="str"),
+        allow_plan_change=dict(type="bool", default=False),
         project_id=dict(type="str"),
-        state=dict(type="str", default="present", choices=["present"]),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="int", default=2400),
     )
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
@@ -228,15 +365,20 @@ def main() -> None:
     module = build_module()
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    reason = invalid_input_reason(module.params, ("name", "plan", "project_id")) or invalid_name_reason(
-        module.params["name"]
+    reason = (
+        invalid_input_reason(module.params, ("name", "plan", "project_id"))
+        or invalid_name_reason(module.params["name"])
+        or ("Option wait_timeout must be 0 or more seconds." if module.params["wait_timeout"] < 0 else None)
     )
     if reason:
         module.fail_json(msg=reason)
     warning = insecure_settings_warning(module.params)
     if warning:
         module.warn(warning)
-    module.exit_json(**DatabaseModule(module).present())
+    database_module = DatabaseModule(module)
+    if module.params["state"] == "absent":
+        module.exit_json(**database_module.absent())
+    module.exit_json(**database_module.present())
 
 
 if __name__ == "__main__":

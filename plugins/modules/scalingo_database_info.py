@@ -25,6 +25,23 @@ options:
     description:
       - Only return databases of this project.
     type: str
+  include_status:
+    description:
+      - Whether to add each database's status (RV(databases[].status)), read from its addon by its ID.
+      - Costs one request per database.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  include_url:
+    description:
+      - Whether to add each database's connection URL (RV(databases[].url)), the E(SCALINGO_POSTGRESQL_URL)
+        variable of its app.
+      - The URL holds the database password. Set C(no_log: true) on the task, and keep the registered
+        result out of logs and files.
+      - Costs one request per database.
+    type: bool
+    default: false
+    version_added: 0.2.0
 extends_documentation_fragment:
   - scalingo.cloud.scalingo
   - scalingo.cloud.scalingo.attributes
@@ -50,6 +67,18 @@ EXAMPLES = r"""
   scalingo.cloud.scalingo_database_info:
     project_id: pr-82a3cac5-9b25-473e-b33d-6272b87e636f
   register: project_databases
+
+- name: Read the status of every database
+  scalingo.cloud.scalingo_database_info:
+    include_status: true
+  register: with_status
+
+- name: Fetch the connection URL of one database (a secret)
+  scalingo.cloud.scalingo_database_info:
+    name: orders-production
+    include_url: true
+  register: orders_connection
+  no_log: true
 """
 
 RETURN = r"""
@@ -84,6 +113,20 @@ databases:
       returned: always
       type: str
       sample: postgresql-dr-starter-4096
+    status:
+      description: Status of the database's addon, V(provisioning), V(running), V(updating) or V(suspended).
+      returned: when O(include_status=true)
+      type: str
+      sample: running
+      version_added: 0.2.0
+    url:
+      description:
+        - Connection URL of the database, password included. V(null) when its app has none.
+        - A secret; see O(include_url).
+      returned: when O(include_url=true)
+      type: str
+      sample: postgres://orders_production:secret@orders-production.postgresql.example:30000/orders_production
+      version_added: 0.2.0
 """
 
 from typing import Any, Optional
@@ -94,8 +137,11 @@ from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client imp
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     ScalingoAPIError,
+    ScalingoClient,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_databases import (
+    connection_url,
+    find_addon,
     find_database,
     list_databases,
 )
@@ -107,8 +153,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_options im
 )
 
 
-def fetch_databases(module: AnsibleModule) -> list[dict[str, Any]]:
-    client = client_from_params(module.params)
+def fetch_databases(module: AnsibleModule, client: ScalingoClient) -> list[dict[str, Any]]:
     ref: Optional[str] = module.params["name"]
     try:
         if ref is None:
@@ -117,6 +162,22 @@ def fetch_databases(module: AnsibleModule) -> list[dict[str, Any]]:
     except ScalingoAPIError as error:
         module.fail_json(msg=error.sentence("list databases" if ref is None else "look up database '%s'" % ref))
     return [] if found is None else [found]
+
+
+def add_details(module: AnsibleModule, client: ScalingoClient, databases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add the status and connection URL asked for; each costs one request per database."""
+    detailed = []
+    for database in databases:
+        details: dict[str, Any] = {}
+        try:
+            if module.params["include_status"]:
+                details["status"] = find_addon(client, database)["status"]
+            if module.params["include_url"]:
+                details["url"] = connection_url(client, database)
+        except ScalingoAPIError as error:
+            module.fail_json(msg=error.sentence("read the details of database '%s'" % database["name"]))
+        detailed.append(dict(database, **details))
+    return detailed
 
 
 def in_project(databases: list[dict[str, Any]], project_id: Optional[str]) -> list[dict[str, Any]]:
@@ -130,6 +191,8 @@ def build_module() -> AnsibleModule:
     argument_spec.update(
         name=dict(type="str"),
         project_id=dict(type="str"),
+        include_status=dict(type="bool", default=False),
+        include_url=dict(type="bool", default=False),
     )
     return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
 
@@ -144,8 +207,9 @@ def main() -> None:
     warning = insecure_settings_warning(module.params)
     if warning:
         module.warn(warning)
-    databases = in_project(fetch_databases(module), module.params["project_id"])
-    module.exit_json(changed=False, databases=databases)
+    client = client_from_params(module.params)
+    databases = in_project(fetch_databases(module, client), module.params["project_id"])
+    module.exit_json(changed=False, databases=add_details(module, client, databases))
 
 
 if __name__ == "__main__":

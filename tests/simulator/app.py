@@ -41,6 +41,9 @@ PLANS = (
     "postgresql-dr-enterprise-4096",
     "postgresql-dr-enterprise-8192",
 )
+# Offered by the addon provider but closed to new databases and plan changes.
+DISABLED_PLANS = ("postgresql-dr-legacy-2048",)
+PLAN_IDS = {name: "5c1e%020d" % index for index, name in enumerate(PLANS + DISABLED_PLANS, start=1)}
 TECHNOLOGIES = ("postgresql-ng",)
 BEARER_LIFETIME = 3600
 _NAME_PATTERN = re.compile(r"^[a-z0-9-]{6,48}$")
@@ -84,6 +87,52 @@ class Fault:
         return Response(text, self.status, headers, mimetype=mimetype)
 
 
+@dataclass
+class DatabaseRecord:
+    """A dedicated database and the app and addon behind it."""
+
+    name: str
+    plan: str
+    project_id: str
+    technology: str = TECHNOLOGIES[0]
+    id: str = field(default_factory=lambda: secrets.token_hex(12))
+    addon_id: str = field(default_factory=lambda: "ad-" + secrets.token_hex(8))
+    status: str = "provisioning"
+    # How many more status reads see "provisioning" or "updating" before "running".
+    polls_until_running: int = 0
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "project_id": self.project_id,
+            "technology": self.technology,
+            "plan": self.plan,
+        }
+
+    def addon(self) -> dict[str, Any]:
+        return {
+            "id": self.addon_id,
+            "addon_provider": {"id": self.technology, "name": "PostgreSQL"},
+            "plan": {"id": PLAN_IDS[self.plan], "name": self.plan},
+            "status": self.status,
+        }
+
+    @property
+    def url(self) -> str:
+        return "postgres://%s:%s@%s.postgresql.simulator.invalid:30000/%s" % (
+            self.name.replace("-", "_"), self.password, self.id, self.name.replace("-", "_"))
+
+    def read_status(self) -> str:
+        if self.status in ("provisioning", "updating"):
+            if self.polls_until_running <= 0:
+                self.status = "running"
+            else:
+                self.polls_until_running -= 1
+        return self.status
+
+
 @dataclass(frozen=True)
 class RecordedRequest:
     method: str
@@ -96,7 +145,9 @@ class RecordedRequest:
 class SimulatorState:
     api_tokens: set[str]
     projects: tuple[str, ...] = (DEFAULT_PROJECT_ID, OTHER_PROJECT_ID)
-    databases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    databases: dict[str, DatabaseRecord] = field(default_factory=dict)
+    # Status reads a new database, or a plan change, spends before "running".
+    provisioning_polls: int = 1
     bearer_tokens: set[str] = field(default_factory=set)
     # Every bearer token ever issued, valid or not: tests look for them in output.
     issued_bearer_tokens: list[str] = field(default_factory=list)
@@ -117,16 +168,36 @@ class ScalingoSimulator:
                 Rule("/v1/databases", methods=["GET"], endpoint=self._list_databases),
                 Rule("/v1/databases", methods=["POST"], endpoint=self._create_database),
                 Rule("/v1/databases/<ref>", methods=["GET"], endpoint=self._get_database),
+                Rule("/v1/apps/<app_id>", methods=["DELETE"], endpoint=self._delete_app),
+                Rule("/v1/apps/<app_id>/addons", methods=["GET"], endpoint=self._list_addons),
+                Rule("/v1/apps/<app_id>/addons/<addon_id>", methods=["PATCH"], endpoint=self._update_addon),
+                Rule("/v1/apps/<app_id>/variables", methods=["GET"], endpoint=self._list_variables),
+                Rule("/v1/addon_providers/<provider>/plans", methods=["GET"], endpoint=self._list_plans),
             ]
         )
 
     # --- helpers for tests -------------------------------------------------
 
-    def add_database(self, name: str, plan: str = PLANS[1], project_id: str = DEFAULT_PROJECT_ID) -> dict[str, Any]:
-        database = _new_database(name, TECHNOLOGIES[0], plan, project_id)
+    def add_database(
+        self,
+        name: str,
+        plan: str = PLANS[1],
+        project_id: str = DEFAULT_PROJECT_ID,
+        status: str = "running",
+        polls_until_running: int = 0,
+    ) -> dict[str, Any]:
+        record = DatabaseRecord(name, plan, project_id, status=status, polls_until_running=polls_until_running)
         with self._lock:
-            self.state.databases[database["id"]] = database
-        return dict(database)
+            self.state.databases[record.id] = record
+        return record.public()
+
+    def set_provisioning_polls(self, polls: int) -> None:
+        with self._lock:
+            self.state.provisioning_polls = polls
+
+    def record(self, name: str) -> DatabaseRecord:
+        with self._lock:
+            return next(record for record in self.state.databases.values() if record.name == name)
 
     def inject(self, fault: Fault) -> Fault:
         """Answer matching requests with ``fault`` (faults added first match first)."""
@@ -150,7 +221,7 @@ class ScalingoSimulator:
 
     def databases(self) -> list[dict[str, Any]]:
         with self._lock:
-            return [dict(database) for database in self.state.databases.values()]
+            return [record.public() for record in self.state.databases.values()]
 
     def clear_requests(self) -> None:
         with self._lock:
@@ -219,13 +290,13 @@ class ScalingoSimulator:
         return _json({"token": token}, 200)
 
     def _list_databases(self, request: Request, body: Any) -> Response:
-        return _json({"databases": [dict(db) for db in self.state.databases.values()]}, 200)
+        return _json({"databases": [record.public() for record in self.state.databases.values()]}, 200)
 
     def _get_database(self, request: Request, body: Any, ref: str) -> Response:
-        database = self._find(ref)
-        if database is None:
+        record = self._find(ref)
+        if record is None:
             return _json({"error": "Database not found"}, 404)
-        return _json({"database": dict(database)}, 200)
+        return _json({"database": record.public()}, 200)
 
     def _create_database(self, request: Request, body: Any) -> Response:
         spec = body.get("database") if isinstance(body, dict) else None
@@ -234,11 +305,65 @@ class ScalingoSimulator:
         errors = self._creation_errors(spec)
         if errors:
             return _json({"errors": errors}, 422)
-        database = _new_database(
-            spec["name"], spec["technology"], spec["plan"], spec.get("project_id") or DEFAULT_PROJECT_ID
+        record = DatabaseRecord(
+            spec["name"],
+            spec["plan"],
+            spec.get("project_id") or DEFAULT_PROJECT_ID,
+            technology=spec["technology"],
+            polls_until_running=self.state.provisioning_polls,
         )
-        self.state.databases[database["id"]] = database
-        return _json({"database": dict(database)}, 201)
+        self.state.databases[record.id] = record
+        return _json({"database": record.public()}, 201)
+
+    def _delete_app(self, request: Request, body: Any, app_id: str) -> Response:
+        record = self.state.databases.get(app_id)
+        if record is None:
+            return _json({"resource": "app", "error": "not found"}, 404)
+        if request.args.get("current_name") != record.name:
+            return _json({"error": "current_name must be the name of the app to delete"}, 400)
+        del self.state.databases[app_id]
+        return Response(status=204)
+
+    def _list_addons(self, request: Request, body: Any, app_id: str) -> Response:
+        record = self.state.databases.get(app_id)
+        if record is None:
+            return _json({"resource": "app", "error": "not found"}, 404)
+        record.read_status()
+        return _json({"addons": [record.addon()]}, 200)
+
+    def _update_addon(self, request: Request, body: Any, app_id: str, addon_id: str) -> Response:
+        record = self.state.databases.get(app_id)
+        if record is None or record.addon_id != addon_id:
+            return _json({"resource": "addon", "error": "not found"}, 404)
+        plan_id = (body.get("addon") or {}).get("plan_id") if isinstance(body, dict) else None
+        plan = next((name for name, known_id in PLAN_IDS.items() if known_id == plan_id), None)
+        if plan is None or plan in DISABLED_PLANS:
+            return _json({"errors": {"plan_id": ["is not a valid plan"]}}, 422)
+        if record.status != "running":
+            return _json({"error": "the addon is %s, retry once it is running" % record.status}, 400)
+        record.plan = plan
+        record.status = "updating"
+        record.polls_until_running = self.state.provisioning_polls
+        return _json({"addon": record.addon()}, 200)
+
+    def _list_variables(self, request: Request, body: Any, app_id: str) -> Response:
+        record = self.state.databases.get(app_id)
+        if record is None:
+            return _json({"resource": "app", "error": "not found"}, 404)
+        variables = [
+            {"id": "var-1", "name": "SCALINGO_POSTGRESQL_URL", "value": record.url},
+            {"id": "var-2", "name": "TZ", "value": "Europe/Paris"},
+        ]
+        return _json({"variables": variables}, 200)
+
+    def _list_plans(self, request: Request, body: Any, provider: str) -> Response:
+        if provider not in TECHNOLOGIES:
+            return _json({"resource": "addon_provider", "error": "not found"}, 404)
+        plans = [
+            {"id": plan_id, "name": name, "display_name": name, "disabled": name in DISABLED_PLANS}
+            for name, plan_id in PLAN_IDS.items()
+        ]
+        return _json({"plans": plans}, 200)
 
     def _creation_errors(self, spec: dict[str, Any]) -> dict[str, list[str]]:
         errors: dict[str, list[str]] = {}
@@ -259,10 +384,10 @@ class ScalingoSimulator:
             errors["project_id"] = ["is not a project of yours"]
         return errors
 
-    def _find(self, ref: str) -> Optional[dict[str, Any]]:
+    def _find(self, ref: str) -> Optional[DatabaseRecord]:
         if ref in self.state.databases:
             return self.state.databases[ref]
-        return next((db for db in self.state.databases.values() if db["name"] == ref), None)
+        return next((record for record in self.state.databases.values() if record.name == ref), None)
 
 
 def _drop_connection(environ: dict[str, Any]) -> None:
@@ -271,16 +396,6 @@ def _drop_connection(environ: dict[str, Any]) -> None:
         environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
-
-
-def _new_database(name: str, technology: str, plan: str, project_id: str) -> dict[str, Any]:
-    return {
-        "id": secrets.token_hex(12),
-        "name": name,
-        "project_id": project_id,
-        "technology": technology,
-        "plan": plan,
-    }
 
 
 def _new_bearer_token() -> str:

@@ -26,6 +26,9 @@ DATABASE = {
     "technology": "postgresql-ng",
     "plan": "postgresql-dr-starter-4096",
 }
+ADDONS_URL = API_URL + "/v1/apps/54100930736f7563d5030000/addons"
+VARIABLES_URL = API_URL + "/v1/apps/54100930736f7563d5030000/variables"
+ADDON = {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p1", "name": "x"}, "status": "running"}
 # Keys every module result carries, documented by Ansible itself rather than by RETURN.
 COMMON_KEYS = {"changed", "diff"}
 
@@ -51,8 +54,11 @@ def test_scalingo_database_returns_what_it_documents(api: responses.RequestsMock
     expect_exchange(api)
     api.add(responses.GET, API_URL + "/v1/databases/orders-production", json={"error": "Database not found"}, status=404)
     api.add(responses.POST, API_URL + "/v1/databases", json={"database": DATABASE}, status=201)
+    api.add(responses.GET, ADDONS_URL, json={"addons": [ADDON]})
 
-    outcome = run_module(scalingo_database.main, dict(CONNECTION_ARGS, name="orders-production", plan=DATABASE["plan"]))
+    outcome = run_module(
+        scalingo_database.main, dict(CONNECTION_ARGS, name="orders-production", plan=DATABASE["plan"], wait=True)
+    )
 
     result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
     assert returned_shape(result) == documented_shape(scalingo_database)
@@ -65,8 +71,12 @@ def test_scalingo_database_info_returns_what_it_documents(
     expect_exchange(api)
     api.add(responses.GET, API_URL + "/v1/databases", json={"databases": [DATABASE]})
     api.add(responses.GET, API_URL + "/v1/databases/orders-production", json={"database": DATABASE})
+    api.add(responses.GET, ADDONS_URL, json={"addons": [ADDON]})
+    api.add(responses.GET, VARIABLES_URL, json={"variables": [{"name": "SCALINGO_POSTGRESQL_URL", "value": "postgres://x"}]})
 
-    outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, **args))
+    outcome = run_module(
+        scalingo_database_info.main, dict(CONNECTION_ARGS, include_status=True, include_url=True, **args)
+    )
 
     result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
     assert returned_shape(result) == documented_shape(scalingo_database_info)

@@ -179,23 +179,33 @@ def test_a_missing_plan_fails_when_the_database_must_be_created(
     assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
 
 
-@pytest.mark.parametrize(
-    "existing, task, difference",
-    [
-        ({"plan": "postgresql-dr-business-4096"}, {"plan": PLAN}, "plan is 'postgresql-dr-business-4096', not '%s'" % PLAN),
-        ({"project_id": "pr-other"}, {"project_id": PROJECT}, "project_id is 'pr-other', not '%s'" % PROJECT),
-    ],
-)
-def test_an_existing_database_that_differs_fails_and_says_how(
-    api: responses.RequestsMock, run_module: RunModule, existing: dict[str, str], task: dict[str, str], difference: str
+def test_an_existing_database_on_another_plan_fails_and_says_how_to_allow_it(
+    api: responses.RequestsMock, run_module: RunModule
 ) -> None:
-    database_present(api, **existing)
+    database_present(api, plan="postgresql-dr-business-4096")
 
-    outcome = run_module(scalingo_database.main, args(**task))
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
 
     assert outcome.failed
-    assert difference in outcome.result["msg"]
-    assert "cannot change the plan, technology or project of an existing database" in outcome.result["msg"]
+    assert outcome.result["msg"] == (
+        "Database 'orders-production' is on plan 'postgresql-dr-business-4096', not '%s'. "
+        "Set allow_plan_change: true to change its plan." % PLAN
+    )
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
+
+
+def test_an_existing_database_in_another_project_fails_and_says_what_differs(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_present(api, project_id="pr-other")
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, project_id=PROJECT, allow_plan_change=True))
+
+    assert outcome.failed
+    assert outcome.result["msg"] == (
+        "Database 'orders-production' already exists and differs from the task: project_id is 'pr-other', not '%s'. "
+        "The Scalingo API cannot move an existing database to another technology or project." % PROJECT
+    )
     assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
 
 
@@ -340,7 +350,7 @@ def test_someone_elses_database_with_another_plan_fails(api: responses.RequestsM
     outcome = run_module(scalingo_database.main, args(plan=PLAN))
 
     assert outcome.failed
-    assert "plan is 'postgresql-dr-business-4096', not '%s'" % PLAN in outcome.result["msg"]
+    assert "is on plan 'postgresql-dr-business-4096', not '%s'" % PLAN in outcome.result["msg"]
 
 
 def test_a_name_taken_by_a_database_we_cannot_see_fails(api: responses.RequestsMock, run_module: RunModule) -> None:

@@ -144,3 +144,57 @@ def test_an_empty_name_fails_before_any_request(api: responses.RequestsMock, run
 
     assert outcome.result["msg"] == "Option name must not be empty: give a value or leave it out."
     assert len(api.calls) == 0
+
+
+ADDONS = {"addons": [{"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p", "name": "x"}, "status": "running"}]}
+SECRET_URL = "postgres://my_postgres_db:s3cr3t@db.example:30000/my_postgres_db"
+VARIABLES = {"variables": [{"name": "TZ", "value": "UTC"}, {"name": "SCALINGO_POSTGRESQL_URL", "value": SECRET_URL}]}
+
+
+def app_url(database: dict[str, str], what: str) -> str:
+    return API_URL + "/v1/apps/%s/%s" % (database["id"], what)
+
+
+def test_include_status_reads_each_databases_addon_by_id(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL, json={"databases": [FIRST, SECOND]})
+    api.add(responses.GET, app_url(FIRST, "addons"), json=ADDONS)
+    api.add(responses.GET, app_url(SECOND, "addons"), json={"addons": [dict(ADDONS["addons"][0], status="provisioning")]})
+
+    outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, include_status=True))
+
+    assert outcome.result["databases"] == [dict(FIRST, status="running"), dict(SECOND, status="provisioning")]
+    assert sent(api)[2:] == [("GET", app_url(FIRST, "addons")), ("GET", app_url(SECOND, "addons"))]
+
+
+def test_include_url_reads_the_connection_url_variable(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL + "/my-postgres-db", json={"database": FIRST})
+    api.add(responses.GET, app_url(FIRST, "variables"), json=VARIABLES)
+
+    outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, name="my-postgres-db", include_url=True))
+
+    assert outcome.result["databases"] == [dict(FIRST, url=SECRET_URL)]
+    assert sent(api)[2:] == [("GET", app_url(FIRST, "variables"))]
+
+
+def test_a_failure_to_read_variables_never_quotes_the_answer(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL + "/my-postgres-db", json={"database": FIRST})
+    api.add(responses.GET, app_url(FIRST, "variables"), json={"error": "cannot show " + SECRET_URL}, status=500)
+
+    outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, name="my-postgres-db", include_url=True))
+
+    assert outcome.failed
+    assert SECRET_URL not in outcome.text
+    assert outcome.result["msg"].startswith("Scalingo API refused to read the details of database 'my-postgres-db' (500)")
+
+
+def test_details_are_not_read_unless_asked(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL, json={"databases": [FIRST]})
+
+    outcome = run_module(scalingo_database_info.main, CONNECTION_ARGS)
+
+    assert outcome.result["databases"] == [FIRST]
+    assert len(api.calls) == 2

@@ -1,0 +1,259 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Waiting until running, deleting, changing plan: the exact requests, and what the module says."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+import responses
+
+from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database
+from tests.unit.conftest import ModuleOutcome
+from tests.unit.helpers import API_URL, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange, json_body
+from tests.unit.plugins.modules.test_scalingo_database import (
+    CREATE_URL,
+    EXISTING,
+    LOOKUP_URL,
+    NAME,
+    PLAN,
+    args,
+    database_absent,
+    database_present,
+    sent,
+)
+
+RunModule = Callable[..., ModuleOutcome]
+
+APP_URL = API_URL + "/v1/apps/" + EXISTING["id"]
+ADDONS_URL = APP_URL + "/addons"
+PLANS_URL = API_URL + "/v1/addon_providers/postgresql-ng/plans"
+BIGGER_PLAN = "postgresql-dr-starter-8192"
+PLANS = {
+    "plans": [
+        {"id": "pl-4096", "name": PLAN, "disabled": False},
+        {"id": "pl-8192", "name": BIGGER_PLAN, "disabled": False},
+        {"id": "pl-legacy", "name": "postgresql-dr-legacy-2048", "disabled": True},
+    ]
+}
+
+
+def addon(status: str, plan: str = PLAN) -> dict[str, Any]:
+    return {"addons": [{"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "pl", "name": plan}, "status": status}]}
+
+
+def statuses(api: responses.RequestsMock, *answers: str) -> None:
+    for status in answers:
+        api.add(responses.GET, ADDONS_URL, json=addon(status))
+
+
+# --- wait ------------------------------------------------------------------------
+
+
+def test_wait_polls_the_new_database_by_id_until_it_runs(
+    api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]
+) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, json={"database": EXISTING}, status=201)
+    statuses(api, "provisioning", "provisioning", "running")
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, wait=True))
+
+    assert outcome.result == {"changed": True, "database": EXISTING, "status": "running"}
+    assert sent(api)[3:] == [("GET", ADDONS_URL)] * 3
+    assert sleeps == [2.0, 3.0]
+
+
+def test_wait_intervals_grow_up_to_thirty_seconds(
+    api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]
+) -> None:
+    database_present(api)
+    statuses(api, *["provisioning"] * 9, "running")
+
+    run_module(scalingo_database.main, args(wait=True))
+
+    assert sleeps == [2.0, 3.0, 4.5, 6.75, 10.125, 15.1875, 22.78125, 30.0, 30.0]
+
+
+def test_wait_resumes_on_an_existing_database_still_provisioning(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_present(api)
+    statuses(api, "provisioning", "running")
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, wait=True))
+
+    assert outcome.result == {"changed": False, "database": EXISTING, "status": "running"}
+
+
+def test_without_wait_no_status_is_read(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api)
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
+
+    assert "status" not in outcome.result
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
+
+
+def test_a_wait_that_times_out_says_the_database_exists_and_how_to_resume(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, json={"database": EXISTING}, status=201)
+    statuses(api, "provisioning")
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, wait=True, wait_timeout=0))
+
+    assert outcome.failed
+    assert outcome.result["msg"] == (
+        "Database 'orders-production' exists (id %s) but its status is still 'provisioning' after 0 seconds of "
+        "waiting. Run the task again to resume the wait." % EXISTING["id"]
+    )
+    assert outcome.result["database"] == EXISTING
+
+
+def test_a_suspended_database_is_not_waited_for(api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]) -> None:
+    database_present(api)
+    statuses(api, "suspended")
+
+    outcome = run_module(scalingo_database.main, args(wait=True))
+
+    assert outcome.result["msg"].endswith("status is still 'suspended', which waiting will not change: check the "
+                                          "database in the Scalingo dashboard.")
+    assert sleeps == []
+
+
+def test_check_mode_does_not_wait(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_absent(api)
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, wait=True), check_mode=True)
+
+    assert outcome.result["changed"] is True
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
+
+
+# --- state: absent -------------------------------------------------------------------
+
+
+def test_absent_deletes_through_the_apps_api_with_the_name_as_confirmation(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_present(api)
+    api.add(responses.DELETE, APP_URL, status=204)
+
+    outcome = run_module(scalingo_database.main, args(state="absent"), diff=True)
+
+    assert outcome.result == {"changed": True, "database": EXISTING, "diff": {"before": EXISTING, "after": {}}}
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL), ("DELETE", APP_URL + "?current_name=" + NAME)]
+
+
+def test_absent_when_already_gone_is_unchanged(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_absent(api)
+
+    outcome = run_module(scalingo_database.main, args(state="absent"))
+
+    assert outcome.result == {"changed": False, "database": {}}
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
+
+
+def test_absent_when_it_vanishes_meanwhile_succeeds(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api)
+    api.add(responses.DELETE, APP_URL, json={"resource": "app", "error": "not found"}, status=404)
+
+    outcome = run_module(scalingo_database.main, args(state="absent"))
+
+    assert not outcome.failed
+
+
+def test_absent_in_check_mode_sends_no_delete(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api)
+
+    outcome = run_module(scalingo_database.main, args(state="absent"), check_mode=True, diff=True)
+
+    assert outcome.result == {"changed": True, "database": EXISTING, "diff": {"before": EXISTING, "after": {}}}
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
+
+
+@pytest.mark.parametrize("state", ["absent", "present"])
+def test_an_id_given_as_name_is_refused(api: responses.RequestsMock, run_module: RunModule, state: str) -> None:
+    database_id = EXISTING["id"]
+    expect_exchange(api)
+    api.add(responses.GET, API_URL + "/v1/databases/" + database_id, json={"database": EXISTING})
+
+    outcome = run_module(scalingo_database.main, dict(CONNECTION_ARGS, name=database_id, state=state))
+
+    assert outcome.result["msg"] == (
+        "'%s' is the ID of database 'orders-production', not a name: name the database by its name." % database_id
+    )
+    assert [method for method, _ in sent(api)] == ["POST", "GET"]
+
+
+def test_a_refused_delete_fails_with_the_apis_reason(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api)
+    api.add(responses.DELETE, APP_URL, json={"error": "You are not the owner"}, status=403)
+
+    outcome = run_module(scalingo_database.main, args(state="absent"))
+
+    assert outcome.result["msg"] == "Scalingo API refused to delete database 'orders-production' (403): You are not the owner"
+
+
+# --- plan change ---------------------------------------------------------------------
+
+
+def test_an_allowed_plan_change_patches_the_addon_with_the_plan_id(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_present(api)
+    api.add(responses.GET, PLANS_URL, json=PLANS)
+    statuses(api, "running")
+    api.add(responses.PATCH, ADDONS_URL + "/ad-1", json={"addon": addon("updating", BIGGER_PLAN)["addons"][0]})
+
+    outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True), diff=True)
+
+    after = dict(EXISTING, plan=BIGGER_PLAN)
+    assert outcome.result == {"changed": True, "database": after, "diff": {"before": EXISTING, "after": after}}
+    assert sent(api)[2:] == [("GET", PLANS_URL), ("GET", ADDONS_URL), ("PATCH", ADDONS_URL + "/ad-1")]
+    assert json_body(api.calls[-1]) == {"addon": {"plan_id": "pl-8192"}}
+
+
+def test_a_plan_change_in_check_mode_sends_no_change(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api)
+    api.add(responses.GET, PLANS_URL, json=PLANS)
+
+    outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True), check_mode=True)
+
+    assert outcome.result == {"changed": True, "database": dict(EXISTING, plan=BIGGER_PLAN)}
+    assert [method for method, _ in sent(api)] == ["POST", "GET", "GET"]
+
+
+def test_a_plan_change_with_wait_waits_for_the_update(
+    api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]
+) -> None:
+    database_present(api)
+    api.add(responses.GET, PLANS_URL, json=PLANS)
+    statuses(api, "running")
+    api.add(responses.PATCH, ADDONS_URL + "/ad-1", json={"addon": {}})
+    statuses(api, "updating", "running")
+
+    outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True, wait=True))
+
+    assert outcome.result["status"] == "running"
+    assert sleeps == [2.0]
+
+
+@pytest.mark.parametrize("plan", ["postgresql-dr-huge-1", "postgresql-dr-legacy-2048"])
+def test_an_unknown_or_closed_plan_fails_listing_the_open_ones(
+    api: responses.RequestsMock, run_module: RunModule, plan: str
+) -> None:
+    database_present(api)
+    api.add(responses.GET, PLANS_URL, json=PLANS)
+
+    outcome = run_module(scalingo_database.main, args(plan=plan, allow_plan_change=True))
+
+    assert outcome.result["msg"] == (
+        "Plan '%s' is not an open plan of postgresql-ng. Valid plans: %s, %s." % (plan, PLAN, BIGGER_PLAN)
+    )
+    assert "PATCH" not in [method for method, _ in sent(api)]
