@@ -41,6 +41,8 @@ options:
       - Whether to move an existing database to O(plan) when it is on another plan.
       - The plan name is looked up among the open plans of the technology; an unknown name fails and lists them.
       - The change takes about 15 minutes, during which the database reports the status V(updating).
+      - The API changes the plan of a running database only. On a database still being provisioned, the module
+        fails, or with O(wait=true) waits until it runs and then changes the plan.
     type: bool
     default: false
     version_added: 0.2.0
@@ -174,6 +176,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client imp
     ScalingoAPIError,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_databases import (
+    ADDON_RUNNING,
     TECHNOLOGIES,
     Creation,
     NotRunning,
@@ -266,6 +269,15 @@ class DatabaseModule:
         if self.module.check_mode:
             return
         addon = self._call(find_addon, action, database)
+        if addon["status"] != ADDON_RUNNING:
+            # The API changes the plan of a running database only.
+            if not self.params["wait"]:
+                self.module.fail_json(
+                    msg="Database '%s' is '%s'; its plan can change once it is running. Set wait: true to wait "
+                    "for that." % (self.name, addon["status"]),
+                    database=database,
+                )
+            self._wait(database)
         self._call(change_plan, action, database, addon, plan_id)
 
     def _wait(self, database: dict[str, Any]) -> Optional[str]:

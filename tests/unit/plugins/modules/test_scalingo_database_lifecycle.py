@@ -257,3 +257,35 @@ def test_an_unknown_or_closed_plan_fails_listing_the_open_ones(
         "Plan '%s' is not an open plan of postgresql-ng. Valid plans: %s, %s." % (plan, PLAN, BIGGER_PLAN)
     )
     assert "PATCH" not in [method for method, _ in sent(api)]
+
+
+def test_a_plan_change_on_a_database_not_running_yet_fails_without_wait(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_present(api)
+    api.add(responses.GET, PLANS_URL, json=PLANS)
+    statuses(api, "provisioning")
+
+    outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True))
+
+    assert outcome.result["msg"] == (
+        "Database 'orders-production' is 'provisioning'; its plan can change once it is running. "
+        "Set wait: true to wait for that."
+    )
+    assert "PATCH" not in [method for method, _ in sent(api)]
+
+
+def test_a_plan_change_with_wait_first_waits_for_provisioning_to_end(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_present(api)
+    api.add(responses.GET, PLANS_URL, json=PLANS)
+    statuses(api, "provisioning", "provisioning", "running")
+    api.add(responses.PATCH, ADDONS_URL + "/ad-1", json={"addon": {}})
+    statuses(api, "running")
+
+    outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True, wait=True))
+
+    assert outcome.result["status"] == "running"
+    methods = [method for method, _ in sent(api)]
+    assert methods.index("PATCH") == len(methods) - 2
