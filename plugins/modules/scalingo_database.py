@@ -21,7 +21,7 @@ options:
   name:
     description:
       - Name of the database, 6 to 48 lower-case letters, digits and hyphens.
-      - Checked before any request is sent. An ID is refused: a task names its database by name.
+      - Checked before any request is sent. An ID is refused, since a task names its database by name.
     type: str
     required: true
   technology:

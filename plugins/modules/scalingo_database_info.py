@@ -36,7 +36,7 @@ options:
     description:
       - Whether to add each database's connection URL (RV(databases[].url)), the E(SCALINGO_POSTGRESQL_URL)
         variable of its app.
-      - The URL holds the database password. Set C(no_log: true) on the task, and keep the registered
+      - The URL holds the database password. Set C(no_log=true) on the task, and keep the registered
         result out of logs and files.
       - Costs one request per database.
     type: bool
