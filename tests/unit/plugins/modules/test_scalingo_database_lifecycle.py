@@ -188,7 +188,7 @@ def test_an_id_given_as_name_is_refused(api: responses.RequestsMock, run_module:
     assert outcome.result["msg"] == (
         "'%s' is the ID of database 'orders-production', not a name: name the database by its name." % database_id
     )
-    assert [method for method, _ in sent(api)] == ["POST", "GET"]
+    assert [call.request.method for call in api.calls] == ["POST", "GET"]
 
 
 def test_a_refused_delete_fails_with_the_apis_reason(api: responses.RequestsMock, run_module: RunModule) -> None:
@@ -226,7 +226,7 @@ def test_a_plan_change_in_check_mode_sends_no_change(api: responses.RequestsMock
     outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True), check_mode=True)
 
     assert outcome.result == {"changed": True, "database": dict(EXISTING, plan=BIGGER_PLAN)}
-    assert [method for method, _ in sent(api)] == ["POST", "GET", "GET"]
+    assert [call.request.method for call in api.calls] == ["POST", "GET", "GET"]
 
 
 def test_a_plan_change_with_wait_waits_for_the_update(
@@ -256,7 +256,7 @@ def test_an_unknown_or_closed_plan_fails_listing_the_open_ones(
     assert outcome.result["msg"] == (
         "Plan '%s' is not an open plan of postgresql-ng. Valid plans: %s, %s." % (plan, PLAN, BIGGER_PLAN)
     )
-    assert "PATCH" not in [method for method, _ in sent(api)]
+    assert "PATCH" not in [call.request.method for call in api.calls]
 
 
 def test_a_plan_change_on_a_database_not_running_yet_fails_without_wait(
@@ -272,7 +272,7 @@ def test_a_plan_change_on_a_database_not_running_yet_fails_without_wait(
         "Database 'orders-production' is 'provisioning'; its plan can change once it is running. "
         "Set wait: true to wait for that."
     )
-    assert "PATCH" not in [method for method, _ in sent(api)]
+    assert "PATCH" not in [call.request.method for call in api.calls]
 
 
 def test_a_plan_change_with_wait_first_waits_for_provisioning_to_end(
@@ -287,5 +287,5 @@ def test_a_plan_change_with_wait_first_waits_for_provisioning_to_end(
     outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True, wait=True))
 
     assert outcome.result["status"] == "running"
-    methods = [method for method, _ in sent(api)]
+    methods = [call.request.method for call in api.calls]
     assert methods.index("PATCH") == len(methods) - 2
