@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install the collection, start the Scalingo simulator on loopback,
-# run examples/provision.yml twice (first "changed", then "ok"), stop the simulator.
+# run examples/provision.yml twice (first "changed", then "ok"), print examples/report.yml's table,
+# stop the simulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${VENV:-.venv}
@@ -29,8 +30,11 @@ export SCALINGO_API_TOKEN=tk-us-simulator-0000000000000000
 export ANSIBLE_COLLECTIONS_PATH="$PWD/build/collections"
 export ANSIBLE_FORCE_COLOR=${ANSIBLE_FORCE_COLOR:-0}
 
-for run in first second; do
+run_example() {
   echo
-  echo "=== ${run} run of examples/provision.yml ==="
-  "$venv/bin/ansible-playbook" -i localhost, -e ansible_python_interpreter="$python" examples/provision.yml
-done
+  echo "=== $1 ==="
+  "$venv/bin/ansible-playbook" -i localhost, -e ansible_python_interpreter="$python" "examples/$2"
+}
+run_example "first run of examples/provision.yml: creates the databases" provision.yml
+run_example "second run of examples/provision.yml: nothing left to do" provision.yml
+run_example "examples/report.yml: every database as a table" report.yml

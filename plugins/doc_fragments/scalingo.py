@@ -29,6 +29,7 @@ options:
       - Base URL of the Scalingo API. Overrides O(region).
       - If not set, the value of the E(SCALINGO_API_URL) environment variable is used.
       - Must be C(https://), except for a loopback address such as C(http://127.0.0.1:8000) (a local test server).
+      - An empty value counts as not set, as when an AWX credential leaves its API URL field blank.
     type: str
   auth_url:
     description:

@@ -55,9 +55,10 @@ def client_from_params(params: dict[str, Any]) -> ScalingoClient:
 
 def invalid_input_reason(params: dict[str, Any], text_options: tuple[str, ...]) -> Optional[str]:
     """A sentence saying what is wrong with the options, or None; checked before any request."""
+    # An empty api_url means "not set": an AWX credential injects it empty when its field is left blank.
     return (
-        _empty_option_reason(params, ("api_token", "api_url", "auth_url") + text_options)
-        or _url_reason("api_url", params["api_url"])
+        _empty_option_reason(params, ("api_token", "auth_url") + text_options)
+        or _url_reason("api_url", params["api_url"] or None)
         or _url_reason("auth_url", params["auth_url"])
         or _number_reason(params)
     )

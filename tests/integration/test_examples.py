@@ -2,18 +2,26 @@
 # Copyright: scalingo.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The examples users copy run as written against the simulator."""
+"""The examples users copy, and the databases role, run as written against the simulator."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database, scalingo_database_info
 from tests.conftest import REPO_ROOT
 from tests.integration.conftest import RunPlaybook
 from tests.simulator import RunningSimulator
+
+EXAMPLES = REPO_ROOT / "examples"
+
+
+def names(simulator: RunningSimulator) -> list[str]:
+    return sorted(database["name"] for database in simulator.app.databases())
 
 
 def test_the_modules_examples_run(simulator: RunningSimulator, run_playbook: RunPlaybook, tmp_path: Path) -> None:
@@ -24,17 +32,82 @@ def test_the_modules_examples_run(simulator: RunningSimulator, run_playbook: Run
     run = run_playbook(playbook)
 
     assert run.succeeded, run.output
-    assert sorted(database["name"] for database in simulator.app.databases()) == ["orders-production", "orders-staging"]
+    assert names(simulator) == ["orders-production", "orders-staging"]  # orders-reporting was created, then deleted
+    assert simulator.app.record("orders-staging").plan == "postgresql-dr-starter-8192"
 
 
-def test_the_provision_example_converges_then_changes_nothing(simulator: RunningSimulator, run_playbook: RunPlaybook) -> None:
-    playbook = REPO_ROOT / "examples" / "provision.yml"
-
-    first = run_playbook(playbook)
-    second = run_playbook(playbook)
+def test_provision_converges_then_changes_nothing(simulator: RunningSimulator, run_playbook: RunPlaybook) -> None:
+    first = run_playbook(EXAMPLES / "provision.yml")
+    second = run_playbook(EXAMPLES / "provision.yml")
 
     assert first.succeeded, first.output
-    assert "changed=1" in first.output
+    assert '"created: orders-production, orders-staging"' in first.output
     assert second.succeeded, second.output
     assert "changed=0" in second.output
+    assert '"created: -"' in second.output
+    assert '"already there: orders-production, orders-staging"' in second.output
     assert len(simulator.app.requests_to("POST", "/v1/databases")) == 2
+
+
+def test_report_prints_every_database_as_a_table(simulator: RunningSimulator, run_playbook: RunPlaybook) -> None:
+    simulator.app.add_database("orders-production")
+    simulator.app.add_database("analytics-warehouse", plan="postgresql-dr-business-4096", status="provisioning",
+                               polls_until_running=3)
+
+    run = run_playbook(EXAMPLES / "report.yml")
+
+    assert run.succeeded, run.output
+    header = "%-32s %-34s %-13s %s" % ("NAME", "PLAN", "STATUS", "PROJECT")
+    assert header in run.output
+    assert "%-32s %-34s %-13s" % ("analytics-warehouse", "postgresql-dr-business-4096", "provisioning") in run.output
+    assert run.output.index("analytics-warehouse  ") < run.output.index("orders-production  ")
+
+
+def test_teardown_deletes_then_finds_nothing_to_do(simulator: RunningSimulator, run_playbook: RunPlaybook) -> None:
+    simulator.app.add_database("orders-production")
+    simulator.app.add_database("orders-staging")
+
+    first = run_playbook(EXAMPLES / "teardown.yml")
+    second = run_playbook(EXAMPLES / "teardown.yml")
+
+    assert first.succeeded, first.output
+    assert '"deleted: orders-staging"' in first.output
+    assert second.succeeded, second.output
+    assert '"already gone: orders-staging"' in second.output
+    assert "changed=0" in second.output
+    assert names(simulator) == ["orders-production"]
+
+
+@pytest.mark.parametrize(
+    "databases, message",
+    [
+        ([{"plan": "postgresql-dr-starter-4096"}], "missing required arguments: name"),
+        ([{"name": "orders-production", "state": "gone"}], "value of state must be one of: present, absent, got: gone"),
+        ("orders-production", "scalingo_databases"),
+    ],
+    ids=["no-name", "unknown-state", "not-a-list"],
+)
+def test_the_role_refuses_wrong_variables_before_anything_runs(
+    simulator: RunningSimulator, run_playbook: RunPlaybook, databases: object, message: str
+) -> None:
+    run = run_playbook(EXAMPLES / "provision.yml", "-e", json.dumps({"scalingo_databases": databases}))
+
+    assert not run.succeeded
+    assert "Validating arguments against arg spec 'main'" in run.output
+    assert message in run.output
+    assert simulator.app.state.requests == []
+
+
+def test_the_role_takes_the_connection_from_its_variables(
+    simulator: RunningSimulator, run_playbook: RunPlaybook
+) -> None:
+    variables = {
+        "scalingo_api_token": simulator.app.secrets()[0],
+        "scalingo_api_url": simulator.url,
+        "scalingo_auth_url": simulator.url,
+        "scalingo_databases": [{"name": "orders-production", "plan": "postgresql-dr-starter-4096"}],
+    }
+    run = run_playbook(EXAMPLES / "provision.yml", "-e", json.dumps(variables), api_token=None)
+
+    assert run.succeeded, run.output
+    assert names(simulator) == ["orders-production"]

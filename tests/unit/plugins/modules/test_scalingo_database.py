@@ -423,7 +423,7 @@ def test_certificate_checks_on_do_not_warn(api: responses.RequestsMock, run_modu
     "extra, message",
     [
         ({"api_token": ""}, "Option api_token must not be empty: give a value or leave it out."),
-        ({"api_url": " "}, "Option api_url must not be empty: give a value or leave it out."),
+        ({"auth_url": " "}, "Option auth_url must not be empty: give a value or leave it out."),
         ({"timeout": 0}, "Option timeout must be a number of seconds greater than 0."),
         ({"retries": -1}, "Option retries must be 0 or more."),
         ({"retry_max_wait": -5}, "Option retry_max_wait must be a number of seconds, 0 or more."),
@@ -448,3 +448,12 @@ def test_wrong_types_fail_with_a_sentence(api: responses.RequestsMock, run_modul
     assert outcome.failed
     assert isinstance(outcome.result["msg"], str) and outcome.result["msg"]
     assert len(api.calls) == 0
+
+
+def test_an_empty_api_url_means_the_regions_api(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, "https://api.osc-secnum-fr1.scalingo.com/v1/databases/" + NAME, json={"database": EXISTING})
+
+    outcome = run_module(scalingo_database.main, args(api_url="", region="osc-secnum-fr1"))
+
+    assert outcome.result == {"changed": False, "database": EXISTING}
