@@ -8,8 +8,8 @@ shift 2
 python=$(bash scripts/find-python.sh "$version")
 rm -rf "$dir"
 "$python" -m venv "$dir"
-"$dir/bin/python" -m pip install --quiet --upgrade pip
+"$dir/bin/python" -m pip install -qq --upgrade pip
 for requirements in "$@"; do
-  "$dir/bin/python" -m pip install --quiet -r "$requirements"
+  "$dir/bin/python" -m pip install -qq -r "$requirements"
 done
 touch "$dir/.installed"
