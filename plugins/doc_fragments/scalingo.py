@@ -64,6 +64,16 @@ options:
         one-minute rate-limit window.
     type: float
     default: 150
+  token_cache:
+    description:
+      - Whether to keep the short-lived bearer token (never the API token) for the next tasks, so that a run
+        exchanges the API token once rather than once per task.
+      - The token is kept in a file readable by its owner only (mode 0600), in C(~/.cache/scalingo.cloud) (or
+        C($XDG_CACHE_HOME/scalingo.cloud)), a folder only its owner may enter (0700), under a name hashed from the
+        API token and O(auth_url). It is used until five minutes before it expires, and dropped as soon as the
+        API refuses it.
+    type: bool
+    default: true
 requirements:
   - requests
 notes:

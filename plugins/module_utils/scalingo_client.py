@@ -19,6 +19,8 @@ import traceback
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
+from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_token_cache import BearerTokenCache
+
 REQUESTS_IMPORT_ERROR: Optional[str]
 try:
     import requests
@@ -222,6 +224,7 @@ class ScalingoClient:
         retry_max_wait: float = DEFAULT_RETRY_MAX_WAIT,
         session: Optional["requests.Session"] = None,
         sleep: Optional[Callable[[float], None]] = None,
+        token_cache: Optional[BearerTokenCache] = None,
     ) -> None:
         self._api_token = api_token
         self.api_url = api_url.rstrip("/")
@@ -232,6 +235,8 @@ class ScalingoClient:
         self.retry_max_wait = retry_max_wait
         self.sleep = sleep or _wait
         self._bearer_token: Optional[str] = None
+        self._token_cache = token_cache
+        self._cache_key = BearerTokenCache.key(api_token, self.auth_url)
         self._session = session or requests.Session()
         self._session.headers.update(
             {
@@ -270,7 +275,7 @@ class ScalingoClient:
         """
         response = self._call_api(method, path, body, params)
         if response.status_code == 401:
-            self._bearer_token = None
+            self._forget_bearer()
             response = self._call_api(method, path, body, params)
         return self._decode(method, path, response, idempotent=method in IDEMPOTENT_METHODS)
 
@@ -294,8 +299,20 @@ class ScalingoClient:
 
     def _bearer(self) -> str:
         if self._bearer_token is None:
-            self._bearer_token = self._exchange_token()
+            cached = self._token_cache.load(self._cache_key) if self._token_cache else None
+            self._bearer_token = cached or self._fresh_bearer()
         return self._bearer_token
+
+    def _fresh_bearer(self) -> str:
+        token = self._exchange_token()
+        if self._token_cache:
+            self._token_cache.store(self._cache_key, token)
+        return token
+
+    def _forget_bearer(self) -> None:
+        self._bearer_token = None
+        if self._token_cache:
+            self._token_cache.drop(self._cache_key)
 
     def _exchange_token(self) -> str:
         url = self.auth_url + TOKEN_EXCHANGE_PATH

@@ -26,6 +26,10 @@ from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client imp
     ScalingoClient,
     api_url_for_region,
 )
+from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_token_cache import (
+    BearerTokenCache,
+    default_cache_directory,
+)
 
 
 def scalingo_argument_spec() -> dict[str, Any]:
@@ -38,6 +42,7 @@ def scalingo_argument_spec() -> dict[str, Any]:
         timeout=dict(type="float", default=30),
         retries=dict(type="int", default=DEFAULT_RETRIES),
         retry_max_wait=dict(type="float", default=DEFAULT_RETRY_MAX_WAIT),
+        token_cache=dict(type="bool", default=True),
     )
 
 
@@ -50,6 +55,7 @@ def client_from_params(params: dict[str, Any]) -> ScalingoClient:
         timeout=params["timeout"],
         retries=params["retries"],
         retry_max_wait=params["retry_max_wait"],
+        token_cache=BearerTokenCache(default_cache_directory()) if params["token_cache"] else None,
     )
 
 

@@ -54,6 +54,8 @@ def ansible_environment(
         ANSIBLE_RETRY_FILES_ENABLED="0",
         SCALINGO_API_URL=simulator.url,
         SCALINGO_AUTH_URL=simulator.url,
+        # Each test caches bearer tokens in a folder of its own.
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
     )
     if api_token is not None:
         env["SCALINGO_API_TOKEN"] = api_token

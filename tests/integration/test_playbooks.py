@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 from tests.integration.conftest import RunPlaybook
 from tests.simulator import DEFAULT_API_TOKEN, DEFAULT_PROJECT_ID, OTHER_PROJECT_ID, RunningSimulator
 
@@ -156,3 +159,36 @@ def test_an_expired_bearer_token_is_replaced_once(simulator: RunningSimulator, r
     run = run_playbook("database.yml", db_name="orders-production", db_plan=PLAN, expect_changed="false")
     assert run.succeeded, run.output
     assert len(simulator.app.requests_to("POST", "/v1/tokens/exchange")) == 2
+
+
+def test_a_run_after_a_run_reuses_the_bearer_token(
+    simulator: RunningSimulator, run_playbook: RunPlaybook, tmp_path: Path
+) -> None:
+    simulator.app.add_database("orders-production")
+
+    for _run in range(3):
+        run = run_playbook("database.yml", db_name="orders-production", db_plan=PLAN, expect_changed="false")
+        assert run.succeeded, run.output
+
+    assert len(simulator.app.requests_to("POST", "/v1/tokens/exchange")) == 1
+    assert len(simulator.app.requests_to("GET", "/v1/databases/orders-production")) == 3
+    cache = tmp_path / "cache" / "scalingo.cloud"
+    [cached] = cache.iterdir()
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cached.stat().st_mode) == 0o600
+    assert cached.read_text() == simulator.app.state.issued_bearer_tokens[0]
+    assert DEFAULT_API_TOKEN not in cached.name + cached.read_text()
+
+
+def test_token_cache_false_exchanges_every_time(
+    simulator: RunningSimulator, run_playbook: RunPlaybook, tmp_path: Path
+) -> None:
+    simulator.app.add_database("orders-production")
+
+    for _run in range(2):
+        run = run_playbook("database.yml", db_name="orders-production", db_plan=PLAN, expect_changed="false",
+                           db_token_cache="false")
+        assert run.succeeded, run.output
+
+    assert len(simulator.app.requests_to("POST", "/v1/tokens/exchange")) == 2
+    assert not (tmp_path / "cache" / "scalingo.cloud").exists()

@@ -65,6 +65,13 @@ def run_module() -> Callable[..., ModuleOutcome]:
 
 
 @pytest.fixture(autouse=True)
+def private_cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Any:
+    """Bearer tokens the modules cache go to a folder of the test's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture(autouse=True)
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The waits the client asked for between retries; no unit test really waits."""
     waited: list[float] = []
