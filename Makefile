@@ -6,13 +6,18 @@
 VENV ?= .venv
 VENV312 ?= .venv-3.12
 
-.PHONY: demo test docs clean
+.PHONY: demo test docs benchmark clean
 
 demo: $(VENV)/.installed
 	VENV=$(VENV) bash scripts/demo.sh
 
 test: $(VENV)/.installed $(VENV312)/.installed
 	VENV=$(VENV) VENV312=$(VENV312) bash scripts/test.sh
+
+# Side-by-side timing against ansible.builtin.uri; see docs/performance.md.
+benchmark: $(VENV)/.installed
+	bash scripts/install-collection.sh $(VENV)
+	$(VENV)/bin/python scripts/benchmark.py $(BENCHMARK_ARGS)
 
 docs: $(VENV312)/.installed
 	bash scripts/install-collection.sh $(VENV312)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from types import TracebackType
 from typing import Optional
@@ -22,6 +23,8 @@ class RunningSimulator:
 
     def __init__(self, app: Optional[ScalingoSimulator] = None, port: int = 0) -> None:
         self.app = app or ScalingoSimulator()
+        # One line per request drowns the output of the demo and the benchmark; tests read app.state instead.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         # Loopback only: the simulator is never reachable from another machine.
         self._server = make_server(LOOPBACK, port, self.app, threaded=True)
         self._thread = threading.Thread(target=self._server.serve_forever, name="scalingo-simulator", daemon=True)

@@ -1,0 +1,256 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Side-by-side benchmark of scalingo_database against hand-written ansible.builtin.uri playbooks.
+
+Against the simulator on 127.0.0.1, with N existing databases (the steady
+state: nothing to change), it times in interleaved rounds:
+
+  A  a loop of scalingo.cloud.scalingo_database over the N names;
+  B  what a user writes without the collection: ansible.builtin.uri exchanges
+     the token once, GETs each database, POSTs when a GET says 404;
+  F  the floor: one ansible.builtin.uri GET per database, bearer token ready;
+  P  a no-op module (ansible.builtin.ping) per database: what any task costs,
+     so that (A - P) / N is what scalingo_database itself adds to a task.
+
+Then the same for a cold run that creates the N databases (A and B only).
+Run it with ``make benchmark`` (or ``python scripts/benchmark.py --help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from tests.simulator import DEFAULT_API_TOKEN, PLANS, RunningSimulator, ScalingoSimulator  # noqa: E402
+
+PLAN = PLANS[1]
+PLAYS = {
+    "A": [
+        {
+            "name": "A: scalingo.cloud.scalingo_database",
+            "hosts": "localhost",
+            "gather_facts": False,
+            "tasks": [
+                {
+                    "name": "Ensure each database exists",
+                    "scalingo.cloud.scalingo_database": {"name": "{{ item }}", "plan": PLAN},
+                    "loop": "{{ names }}",
+                }
+            ],
+        }
+    ],
+    "B": [
+        {
+            "name": "B: ansible.builtin.uri, by hand",
+            "hosts": "localhost",
+            "gather_facts": False,
+            "tasks": [
+                {
+                    "name": "Exchange the API token",
+                    "ansible.builtin.uri": {
+                        "url": "{{ api }}/v1/tokens/exchange",
+                        "method": "POST",
+                        "headers": {"Authorization": "Basic {{ (':' + api_token) | b64encode }}"},
+                        "body_format": "json",
+                        "body": {},
+                    },
+                    "register": "exchange",
+                    "no_log": True,
+                },
+                {
+                    "name": "Look each database up",
+                    "ansible.builtin.uri": {
+                        "url": "{{ api }}/v1/databases/{{ item }}",
+                        "headers": {"Authorization": "Bearer {{ exchange.json.token }}"},
+                        "status_code": [200, 404],
+                    },
+                    "loop": "{{ names }}",
+                    "register": "lookups",
+                },
+                {
+                    "name": "Create the missing ones",
+                    "ansible.builtin.uri": {
+                        "url": "{{ api }}/v1/databases",
+                        "method": "POST",
+                        "headers": {"Authorization": "Bearer {{ exchange.json.token }}"},
+                        "body_format": "json",
+                        "body": {"database": {"name": "{{ item.item }}", "technology": "postgresql-ng", "plan": PLAN}},
+                        "status_code": 201,
+                    },
+                    "loop": "{{ lookups.results | selectattr('status', 'eq', 404) }}",
+                    "loop_control": {"label": "{{ item.item }}"},
+                    "changed_when": True,
+                },
+            ],
+        }
+    ],
+    "P": [
+        {
+            "name": "P: a no-op module per database",
+            "hosts": "localhost",
+            "gather_facts": False,
+            "tasks": [{"name": "Ping once per database", "ansible.builtin.ping": {}, "loop": "{{ names }}"}],
+        }
+    ],
+    "F": [
+        {
+            "name": "F: one ansible.builtin.uri GET per database",
+            "hosts": "localhost",
+            "gather_facts": False,
+            "tasks": [
+                {
+                    "name": "Get each database",
+                    "ansible.builtin.uri": {
+                        "url": "{{ api }}/v1/databases/{{ item }}",
+                        "headers": {"Authorization": "Bearer {{ bearer }}"},
+                    },
+                    "loop": "{{ names }}",
+                }
+            ],
+        }
+    ],
+}
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--databases", "-n", type=int, default=20, help="databases per run (default: 20)")
+    parser.add_argument("--rounds", "-r", type=int, default=5, help="interleaved steady-state rounds (default: 5)")
+    return parser.parse_args()
+
+
+class Bench:
+    def __init__(self, workdir: Path, names: list[str]) -> None:
+        self.workdir = workdir
+        self.names = names
+        self.python = sys.executable
+        self.playbook_bin = str(Path(sys.executable).parent / "ansible-playbook")
+        for label, play in PLAYS.items():
+            (workdir / ("%s.yml" % label)).write_text(yaml.safe_dump(play, sort_keys=False))
+        (workdir / "names.yml").write_text(yaml.safe_dump({"names": names}))
+
+    def run(self, label: str, simulator: RunningSimulator, bearer: str = "") -> float:
+        """Seconds one ansible-playbook run of play ``label`` takes."""
+        extra = {"api": simulator.url, "api_token": DEFAULT_API_TOKEN, "bearer": bearer}
+        (self.workdir / "extra.yml").write_text(yaml.safe_dump(extra))
+        command = [
+            self.playbook_bin, str(self.workdir / ("%s.yml" % label)), "-i", "localhost,", "-c", "local",
+            "-e", "ansible_python_interpreter=%s" % self.python,
+            "-e", "@%s" % (self.workdir / "names.yml"), "-e", "@%s" % (self.workdir / "extra.yml"),
+        ]
+        started = time.perf_counter()
+        completed = subprocess.run(command, env=self.environment(simulator), stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True, check=False)
+        elapsed = time.perf_counter() - started
+        if completed.returncode != 0:
+            raise SystemExit("Play %s failed:\n%s" % (label, completed.stdout[-3000:]))
+        return elapsed
+
+    def environment(self, simulator: RunningSimulator) -> dict[str, str]:
+        env = {name: value for name, value in os.environ.items() if not name.startswith(("SCALINGO_", "ANSIBLE_"))}
+        env.update(
+            ANSIBLE_COLLECTIONS_PATH=str(REPO_ROOT / "build" / "collections"),
+            ANSIBLE_LOCAL_TEMP=str(self.workdir / "tmp"),
+            SCALINGO_API_URL=simulator.url,
+            SCALINGO_AUTH_URL=simulator.url,
+            SCALINGO_API_TOKEN=DEFAULT_API_TOKEN,
+            XDG_CACHE_HOME=str(self.workdir / "cache"),
+        )
+        return env
+
+
+def api_requests(simulator: RunningSimulator) -> int:
+    return len(simulator.app.state.requests)
+
+
+def measure(run: Callable[[], float], simulator: RunningSimulator) -> tuple[float, int]:
+    simulator.app.clear_requests()
+    seconds = run()
+    return seconds, api_requests(simulator)
+
+
+def steady_state(bench: Bench, rounds: int) -> dict[str, list[tuple[float, int]]]:
+    app = ScalingoSimulator()
+    for name in bench.names:
+        app.add_database(name, plan=PLAN)
+    results: dict[str, list[tuple[float, int]]] = {"A": [], "B": [], "F": [], "P": []}
+    with RunningSimulator(app) as simulator:
+        bearer = exchange_once(simulator)
+        # One run of A first, as every scheduled run after the first: its bearer token is in the cache.
+        bench.run("A", simulator)
+        order = ["A", "B", "F", "P"]
+        for round_number in range(rounds):
+            # Rotate the order each round, so that the machine's drift weighs on all plays alike.
+            shift = round_number % len(order)
+            for label in order[shift:] + order[:shift]:
+                results[label].append(measure(lambda: bench.run(label, simulator, bearer), simulator))
+    return results
+
+
+def cold(bench: Bench) -> dict[str, tuple[float, int]]:
+    results = {}
+    for label in ("A", "B"):
+        with RunningSimulator() as simulator:
+            (bench.workdir / "cache").mkdir(exist_ok=True)
+            for cached in (bench.workdir / "cache").rglob("bearer-*"):
+                cached.unlink()
+            results[label] = measure(lambda: bench.run(label, simulator), simulator)
+            assert len(simulator.app.databases()) == len(bench.names)
+    return results
+
+
+def exchange_once(simulator: RunningSimulator) -> str:
+    import requests
+
+    answer = requests.post(simulator.url + "/v1/tokens/exchange", auth=("", DEFAULT_API_TOKEN), json={}, timeout=10)
+    return str(answer.json()["token"])
+
+
+def report(names: list[str], steady: dict[str, list[tuple[float, int]]], cold_runs: dict[str, tuple[float, int]]) -> None:
+    n = len(names)
+    median = {label: statistics.median(seconds for seconds, _ in runs) for label, runs in steady.items()}
+    requests_a = statistics.median(count for _, count in steady["A"]) / n
+    print("\nSteady state: %d existing databases, %d interleaved rounds (median seconds per run)" % (n, len(steady["A"])))
+    print("  %-44s %8s %14s" % ("play", "seconds", "requests/db"))
+    for label, title in (("A", "A  scalingo.cloud.scalingo_database loop"), ("B", "B  ansible.builtin.uri by hand"),
+                         ("F", "F  floor: one uri GET per database"), ("P", "P  no-op module (ping) per database")):
+        count = statistics.median(c for _, c in steady[label]) / n
+        print("  %-44s %8.2f %14.2f" % (title, median[label], count))
+    print("  A/B = %.3f   (target <= 0.85)" % (median["A"] / median["B"]))
+    print("  A/F = %.3f   (target <= 1.10)" % (median["A"] / median["F"]))
+    print("  API requests per database in A = %.2f   (target <= 1.05)" % requests_a)
+    print("  per task over a no-op module: scalingo_database %+.0f ms, uri %+.0f ms"
+          % ((median["A"] - median["P"]) / n * 1000, (median["F"] - median["P"]) / n * 1000))
+    print("\nCold run: creates the %d databases" % n)
+    for label in ("A", "B"):
+        seconds, count = cold_runs[label]
+        print("  %s  %6.2f s   %.2f requests/db" % (label, seconds, count / n))
+    print("  A/B = %.3f" % (cold_runs["A"][0] / cold_runs["B"][0]))
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    names = ["bench-db-%03d" % number for number in range(1, arguments.databases + 1)]
+    with tempfile.TemporaryDirectory(prefix="scalingo-benchmark-") as workdir:
+        bench = Bench(Path(workdir), names)
+        steady = steady_state(bench, arguments.rounds)
+        cold_runs = cold(bench)
+    report(names, steady, cold_runs)
+
+
+if __name__ == "__main__":
+    main()
