@@ -130,12 +130,19 @@ def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--databases", "-n", type=int, default=20, help="databases per run (default: 20)")
     parser.add_argument("--rounds", "-r", type=int, default=5, help="interleaved steady-state rounds (default: 5)")
+    parser.add_argument(
+        "--collections-path",
+        type=Path,
+        default=REPO_ROOT / "build" / "collections",
+        help="where scalingo.cloud is installed (default: build/collections)",
+    )
     return parser.parse_args()
 
 
 class Bench:
-    def __init__(self, workdir: Path, names: list[str]) -> None:
+    def __init__(self, workdir: Path, names: list[str], collections_path: Path) -> None:
         self.workdir = workdir
+        self.collections_path = collections_path
         self.names = names
         self.python = sys.executable
         self.playbook_bin = str(Path(sys.executable).parent / "ansible-playbook")
@@ -163,7 +170,7 @@ class Bench:
     def environment(self, simulator: RunningSimulator) -> dict[str, str]:
         env = {name: value for name, value in os.environ.items() if not name.startswith(("SCALINGO_", "ANSIBLE_"))}
         env.update(
-            ANSIBLE_COLLECTIONS_PATH=str(REPO_ROOT / "build" / "collections"),
+            ANSIBLE_COLLECTIONS_PATH=str(self.collections_path),
             ANSIBLE_LOCAL_TEMP=str(self.workdir / "tmp"),
             SCALINGO_API_URL=simulator.url,
             SCALINGO_AUTH_URL=simulator.url,
@@ -246,7 +253,7 @@ def main() -> None:
     arguments = parse_arguments()
     names = ["bench-db-%03d" % number for number in range(1, arguments.databases + 1)]
     with tempfile.TemporaryDirectory(prefix="scalingo-benchmark-") as workdir:
-        bench = Bench(Path(workdir), names)
+        bench = Bench(Path(workdir), names, arguments.collections_path)
         steady = steady_state(bench, arguments.rounds)
         cold_runs = cold(bench)
     report(names, steady, cold_runs)

@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The benchmark script runs and counts one API request per database in steady state.
+
+No timing is asserted here: speed goals belong to the benchmark's own report.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from tests.conftest import COLLECTIONS_ROOT, REPO_ROOT
+
+
+def test_the_benchmark_runs_and_reports_its_figures() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "benchmark.py"), "--databases", "2", "--rounds", "1",
+         "--collections-path", str(COLLECTIONS_ROOT)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300, check=False,
+    )
+
+    assert completed.returncode == 0, completed.stdout
+    assert re.search(r"A/B = \d+\.\d+", completed.stdout)
+    assert re.search(r"A/F = \d+\.\d+", completed.stdout)
+    assert "API requests per database in A = 1.00" in completed.stdout
+    assert re.search(r"A +\d+\.\d+ s +2\.50 requests/db", completed.stdout)  # cold: 2 lookups, 2 creates, 1 exchange
