@@ -45,6 +45,19 @@ BODIES = st.one_of(
     st.builds(lambda dbs: json.dumps({"databases": dbs}), st.lists(DATABASE_LIKE, max_size=3)),
     st.builds(lambda errors: json.dumps({"errors": errors}), st.dictionaries(st.text(max_size=8), st.lists(st.text(max_size=20), max_size=2), max_size=2)),
     st.just(json.dumps({"errors": {"name": ["has already been taken"]}})),
+    st.builds(
+        lambda status, provider: json.dumps(
+            {"addons": [{"id": "ad-1", "addon_provider": {"id": provider}, "plan": {"id": "p1", "name": "x"}, "status": status}]}
+        ),
+        st.sampled_from(["provisioning", "running", "updating", "suspended", 3]),
+        st.sampled_from(["postgresql-ng", "redis"]),
+    ),
+    st.just(json.dumps({"plans": [
+        {"id": "p1", "name": "postgresql-dr-starter-4096"},
+        {"id": "p2", "name": "postgresql-dr-business-4096", "disabled": False},
+        {"id": "p3", "name": "postgresql-dr-legacy-2048", "disabled": True},
+    ]})),
+    st.just(json.dumps({"variables": [{"name": "SCALINGO_POSTGRESQL_URL", "value": "postgres://u:p@h:5432/db"}]})),
     st.just(json.dumps({"token": BEARER_TOKEN})),
     # An API or proxy that echoes what it was sent must not make us repeat it.
     st.just(json.dumps({"error": "bad credentials " + API_TOKEN + " / " + BEARER_TOKEN})),
@@ -57,21 +70,41 @@ ANSWERS = st.lists(ANSWER, min_size=1, max_size=12)
 # Half the time the exchange works, so that the API's answers are reached.
 EXCHANGES = st.lists(st.just((200, json.dumps({"token": BEARER_TOKEN}), None)) | ANSWER, min_size=1, max_size=3)
 TEXT_OR_NOTHING = st.none() | st.text(max_size=60) | st.sampled_from(["", " ", "orders-production", "a" * 49])
-PARAMS = st.fixed_dictionaries(
-    {"name": st.text(max_size=60) | st.sampled_from(["orders-production", "abcdef"])},
-    optional={
-        "plan": TEXT_OR_NOTHING,
-        "project_id": TEXT_OR_NOTHING,
-        "timeout": st.sampled_from([0, -1, 0.5, 30, "soon", None]),
-        "retries": st.sampled_from([0, 1, 3, -2, "x"]),
-        "retry_max_wait": st.sampled_from([0, 5, -1.5]),
-        "validate_certs": st.sampled_from([True, False, "maybe"]),
-        "api_url": st.sampled_from([API_URL, "http://api.example.org", "ftp://x", "", "not a url", "http://127.0.0.1:1"]),
-        "technology": st.sampled_from(["postgresql-ng", "mysql", 3]),
-        "state": st.sampled_from(["present", "absent", None]),
-        "region": st.sampled_from(["osc-fr1", "mars-1"]),
-    },
-)
+CONNECTION_OPTIONS = {
+    "timeout": st.sampled_from([0, -1, 0.5, 30, "soon", None]),
+    "retries": st.sampled_from([0, 1, 3, -2, "x"]),
+    "retry_max_wait": st.sampled_from([0, 5, -1.5]),
+    "validate_certs": st.sampled_from([True, False, "maybe"]),
+    "api_url": st.sampled_from([API_URL, "http://api.example.org", "ftp://x", "", "not a url", "http://127.0.0.1:1"]),
+    "region": st.sampled_from(["osc-fr1", "mars-1"]),
+    "token_cache": st.booleans(),
+}
+NAMES = st.text(max_size=60) | st.sampled_from(["orders-production", "abcdef", "54100930736f7563d5030000"])
+PARAMS = {
+    "scalingo_database": st.fixed_dictionaries(
+        {"name": NAMES},
+        optional=dict(
+            CONNECTION_OPTIONS,
+            plan=TEXT_OR_NOTHING | st.sampled_from(["postgresql-dr-starter-4096", "postgresql-dr-business-4096"]),
+            project_id=TEXT_OR_NOTHING,
+            technology=st.sampled_from(["postgresql-ng", "mysql", 3]),
+            state=st.sampled_from(["present", "absent", None]),
+            wait=st.booleans(),
+            wait_timeout=st.sampled_from([0, 1, -1, "long"]),
+            allow_plan_change=st.booleans(),
+        ),
+    ),
+    "scalingo_database_info": st.fixed_dictionaries(
+        {},
+        optional=dict(
+            CONNECTION_OPTIONS,
+            name=NAMES | st.none(),
+            project_id=TEXT_OR_NOTHING,
+            include_status=st.booleans(),
+            include_url=st.booleans(),
+        ),
+    ),
+}
 
 
 def answering(answers: list[tuple[int, str, Any]]) -> Callable[[Any], tuple[int, dict[str, str], str]]:
@@ -104,15 +137,16 @@ def check_outcome(outcome: ModuleOutcome) -> None:
 
 @pytest.mark.parametrize("module", [scalingo_database, scalingo_database_info], ids=lambda module: module.__name__.rsplit(".", 1)[-1])
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(params=PARAMS, exchanges=EXCHANGES, answers=ANSWERS, check_mode=st.booleans())
+@given(data=st.data(), exchanges=EXCHANGES, answers=ANSWERS, check_mode=st.booleans())
 def test_no_traceback_and_no_token_whatever_happens(
     run_module: RunModule,
     module: ModuleType,
-    params: dict[str, Any],
+    data: st.DataObject,
     exchanges: list[tuple[int, str, Any]],
     answers: list[tuple[int, str, Any]],
     check_mode: bool,
 ) -> None:
+    params = data.draw(PARAMS[module.__name__.rsplit(".", 1)[-1]], label="params")
     args = {key: value for key, value in params.items() if value is not None}
     args.setdefault("api_url", API_URL)
     args.update(api_token=API_TOKEN, auth_url=AUTH_URL)
