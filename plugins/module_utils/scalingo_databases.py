@@ -66,10 +66,7 @@ def list_databases(client: ScalingoClient) -> list[dict[str, Any]]:
     databases: list[dict[str, Any]] = []
     page: Optional[int] = None
     for _page_count in range(_MAX_PAGES):
-        answer = client.get(DATABASES_PATH, params=None if page is None else {"page": page})
-        items = answer.get("databases") if isinstance(answer, dict) else None
-        if not isinstance(items, list):
-            raise ScalingoAPIError("GET", DATABASES_PATH, None, "unexpected answer: no list of databases")
+        answer, items = _get_list(client, DATABASES_PATH, "databases", params=None if page is None else {"page": page})
         databases.extend(database_view(item, "GET", DATABASES_PATH) for item in items)
         page = _next_page(answer)
         if page is None:
@@ -141,6 +138,17 @@ def _database_from_answer(answer: Any, method: str, path: str) -> dict[str, Any]
     return database_view(answer["database"], method, path)
 
 
+def _get_list(
+    client: ScalingoClient, path: str, key: str, params: Optional[dict[str, Any]] = None
+) -> tuple[dict[str, Any], list[Any]]:
+    """GET ``path`` and the list its answer holds under ``key``; another shape is an error."""
+    answer = client.get(path, params=params)
+    items = answer.get(key) if isinstance(answer, dict) else None
+    if not isinstance(items, list):
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: no list of %s" % key)
+    return answer, items
+
+
 def _next_page(answer: dict[str, Any]) -> Optional[int]:
     meta = answer.get("meta")
     pagination = meta.get("pagination") if isinstance(meta, dict) else None
@@ -181,11 +189,7 @@ class NotRunning(Exception):
 def find_addon(client: ScalingoClient, database: dict[str, Any]) -> dict[str, Any]:
     """The addon behind a database (its id, status and plan), read through the database's app, by id."""
     path = "/v1/apps/%s/addons" % quote(database["id"], safe="")
-    answer = client.get(path)
-    addons = answer.get("addons") if isinstance(answer, dict) else None
-    if not isinstance(addons, list):
-        raise ScalingoAPIError("GET", path, None, "unexpected answer: no list of addons")
-    for addon in addons:
+    for addon in _get_list(client, path, "addons")[1]:
         if _is_addon_of(addon, database["technology"]):
             return addon
     raise ScalingoAPIError("GET", path, None, "unexpected answer: no %s addon" % database["technology"])
@@ -228,10 +232,7 @@ def wait_until_running(
 def plan_id_for(client: ScalingoClient, technology: str, plan: str) -> str:
     """The id of an open plan of ``technology`` by its name; UnknownPlan lists the open ones."""
     path = "/v1/addon_providers/%s/plans" % quote(technology, safe="")
-    answer = client.get(path)
-    plans = answer.get("plans") if isinstance(answer, dict) else None
-    if not isinstance(plans, list):
-        raise ScalingoAPIError("GET", path, None, "unexpected answer: no list of plans")
+    plans = _get_list(client, path, "plans")[1]
     open_plans = {
         item["name"]: item.get("id")
         for item in plans
@@ -277,11 +278,7 @@ def delete_database(client: ScalingoClient, database: dict[str, Any]) -> bool:
 def connection_url(client: ScalingoClient, database: dict[str, Any]) -> Optional[str]:
     """The database's connection URL (a secret), or None when its app has none."""
     path = "/v1/apps/%s/variables" % quote(database["id"], safe="")
-    answer = client.get(path)
-    variables = answer.get("variables") if isinstance(answer, dict) else None
-    if not isinstance(variables, list):
-        raise ScalingoAPIError("GET", path, None, "unexpected answer: no list of variables")
-    for variable in variables:
+    for variable in _get_list(client, path, "variables")[1]:
         if isinstance(variable, dict) and variable.get("name") == CONNECTION_URL_VARIABLE:
             value = variable.get("value")
             return value if isinstance(value, str) else None
