@@ -29,6 +29,8 @@ gate "unit + integration tests, ansible-core $(core_version "$venv") on Python $
 gate "unit + integration tests, ansible-core $(core_version "$venv312") on Python $(py_version "$venv312")" \
   "$venv312/bin/python" -m pytest --numprocesses auto
 gate "ansible-test sanity, ansible-core $(core_version "$venv312")" bash scripts/sanity.sh "$venv312"
+gate "mypy, the modules and their helpers" \
+  bash -c "cd build/pytest-collections && '$PWD/$venv312/bin/python' -m mypy --config-file '$PWD/mypy.ini' -p ansible_collections.scalingo.cloud.plugins"
 gate "ansible-lint, production profile" lint_env ansible-lint --offline --profile production
 gate "antsibull-docs lint-collection-docs" \
   lint_env bash -c 'cd build/collections/ansible_collections/scalingo/cloud && antsibull-docs lint-collection-docs --plugin-docs .'

@@ -369,8 +369,9 @@ class ScalingoClient:
     def _answer_failure(
         self, method: str, path: str, response: "requests.Response", idempotent: bool
     ) -> ScalingoAPIError:
+        field_errors: dict[str, list[str]] = {}
         if _answers_hold_secrets(path):
-            message, field_errors = unquoted_error_details(response), {}
+            message = unquoted_error_details(response)
         else:
             message, field_errors = error_details(response)
         return ScalingoAPIError(

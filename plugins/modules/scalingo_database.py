@@ -288,6 +288,7 @@ class DatabaseModule:
             return self._call(wait_until_running, action, database, self.params["wait_timeout"])
         except NotRunning as stopped:
             self.module.fail_json(msg=not_running_message(database, stopped), database=database)
+            raise  # not reached: fail_json exits
 
     def _find(self) -> Optional[dict[str, Any]]:
         found = self._call(find_database, "look up database '%s'" % self.name, self.name)
