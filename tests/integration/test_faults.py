@@ -170,7 +170,7 @@ def test_ten_hosts_at_once_make_one_database(
     inventory = tmp_path / "hosts.ini"
     inventory.write_text("[many]\n" + "".join("host%02d ansible_connection=local\n" % n for n in range(1, 11)))
     # Slow lookups: the hosts that look while the first create is on its way find no database, and race it.
-    simulator.app.inject(Fault("GET", LOOKUP, status=None, delay=3, times=10))
+    simulator.app.inject(Fault("GET", LOOKUP, status=None, delay=5, times=10))
 
     run = run_playbook("concurrent.yml", "-i", str(inventory), "-f", "10", db_name=NAME, db_plan=PLAN)
 
