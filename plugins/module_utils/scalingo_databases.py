@@ -138,6 +138,11 @@ def _database_from_answer(answer: Any, method: str, path: str) -> dict[str, Any]
     return database_view(answer["database"], method, path)
 
 
+def _app_path(database: dict[str, Any], *segments: str) -> str:
+    """A path under the app behind a database: its id is the app's, each segment quoted as one."""
+    return "/".join(["/v1/apps"] + [quote(segment, safe="") for segment in (database["id"],) + segments])
+
+
 def _get_list(
     client: ScalingoClient, path: str, key: str, params: Optional[dict[str, Any]] = None
 ) -> tuple[dict[str, Any], list[Any]]:
@@ -188,7 +193,7 @@ class NotRunning(Exception):
 
 def find_addon(client: ScalingoClient, database: dict[str, Any]) -> dict[str, Any]:
     """The addon behind a database (its id, status and plan), read through the database's app, by id."""
-    path = "/v1/apps/%s/addons" % quote(database["id"], safe="")
+    path = _app_path(database, "addons")
     for addon in _get_list(client, path, "addons")[1]:
         if _is_addon_of(addon, database["technology"]):
             return addon
@@ -245,7 +250,7 @@ def plan_id_for(client: ScalingoClient, technology: str, plan: str) -> str:
 
 
 def change_plan(client: ScalingoClient, database: dict[str, Any], addon: dict[str, Any], plan_id: str) -> None:
-    path = "/v1/apps/%s/addons/%s" % (quote(database["id"], safe=""), quote(addon["id"], safe=""))
+    path = _app_path(database, "addons", addon["id"])
     try:
         client.patch(path, {"addon": {"plan_id": plan_id}})
     except ScalingoAPIError as error:
@@ -265,7 +270,7 @@ def delete_database(client: ScalingoClient, database: dict[str, Any]) -> bool:
     The API asks for the name as confirmation: a database is only ever
     deleted under the name it was looked up by.
     """
-    path = "/v1/apps/%s" % quote(database["id"], safe="")
+    path = _app_path(database)
     try:
         client.delete(path, params={"current_name": database["name"]})
     except ScalingoAPIError as error:
@@ -277,7 +282,7 @@ def delete_database(client: ScalingoClient, database: dict[str, Any]) -> bool:
 
 def connection_url(client: ScalingoClient, database: dict[str, Any]) -> Optional[str]:
     """The database's connection URL (a secret), or None when its app has none."""
-    path = "/v1/apps/%s/variables" % quote(database["id"], safe="")
+    path = _app_path(database, "variables")
     for variable in _get_list(client, path, "variables")[1]:
         if isinstance(variable, dict) and variable.get("name") == CONNECTION_URL_VARIABLE:
             value = variable.get("value")
