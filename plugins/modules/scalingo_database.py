@@ -216,10 +216,11 @@ class DatabaseModule:
     def absent(self) -> dict[str, Any]:
         existing = self._find()
         if existing is None:
-            return self._result(changed=False, before=None, after=None, shown={})
+            return self._result(changed=False, before=None, after=None)
         if not self.module.check_mode:
             self._call(delete_database, "delete database '%s'" % self.name, existing)
-        return self._result(changed=True, before=existing, after=None, shown=existing)
+        # An absent task reports the database it deleted.
+        return dict(self._result(changed=True, before=existing, after=None), database=existing)
 
     # --- steps --------------------------------------------------------------
 
@@ -341,9 +342,8 @@ class DatabaseModule:
         before: Optional[dict[str, Any]],
         after: Optional[dict[str, Any]],
         status: Optional[str] = None,
-        shown: Optional[dict[str, Any]] = None,
     ) -> dict[str, Any]:
-        result: dict[str, Any] = {"changed": changed, "database": after if shown is None else shown}
+        result: dict[str, Any] = {"changed": changed, "database": after or {}}
         if status is not None:
             result["status"] = status
         if self.module._diff:
