@@ -166,7 +166,7 @@ status:
   version_added: 0.2.0
 """
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -196,14 +196,16 @@ from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_options im
     invalid_input_reason,
     scalingo_argument_spec,
 )
+from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_task import TaskFailed
 
 
-class DatabaseModule:
-    def __init__(self, module: AnsibleModule) -> None:
-        self.module = module
-        self.params = module.params
-        self.name: str = module.params["name"]
-        self.client = client_from_params(module.params)
+class DatabaseTask:
+    def __init__(self, params: dict[str, Any], check_mode: bool, diff: bool) -> None:
+        self.params = params
+        self.check_mode = check_mode
+        self.diff = diff
+        self.name: str = params["name"]
+        self.client = client_from_params(params)
 
     # --- states -------------------------------------------------------------
 
@@ -217,7 +219,7 @@ class DatabaseModule:
         existing = self._find()
         if existing is None:
             return self._result(changed=False, before=None, after=None)
-        if not self.module.check_mode:
+        if not self.check_mode:
             self._call(delete_database, "delete database '%s'" % self.name, existing)
         # An absent task reports the database it deleted.
         return dict(self._result(changed=True, before=existing, after=None), database=existing)
@@ -226,7 +228,7 @@ class DatabaseModule:
 
     def _create(self) -> dict[str, Any]:
         desired = self._desired_database()
-        if self.module.check_mode:
+        if self.check_mode:
             return self._result(changed=True, before=None, after=desired)
         creation: Creation = self._call(
             create_database_once,
@@ -248,8 +250,8 @@ class DatabaseModule:
         if wanted_plan is None or wanted_plan == existing["plan"]:
             return self._result(changed=False, before=existing, after=existing, status=self._wait(existing))
         if not self.params["allow_plan_change"]:
-            self.module.fail_json(
-                msg="Database '%s' is on plan '%s', not '%s'. Set allow_plan_change: true to change its plan."
+            raise TaskFailed(
+                "Database '%s' is on plan '%s', not '%s'. Set allow_plan_change: true to change its plan."
                 % (self.name, existing["plan"], wanted_plan),
                 database=existing,
             )
@@ -262,19 +264,19 @@ class DatabaseModule:
         try:
             plan_id = self._call(plan_id_for, action, database["technology"], plan)
         except UnknownPlan as unknown:
-            self.module.fail_json(
-                msg="Plan '%s' is not an open plan of %s. Valid plans: %s."
+            raise TaskFailed(
+                "Plan '%s' is not an open plan of %s. Valid plans: %s."
                 % (unknown.plan, unknown.technology, ", ".join(unknown.valid_plans) or "none"),
                 database=database,
-            )
-        if self.module.check_mode:
+            ) from None
+        if self.check_mode:
             return
         addon = self._call(find_addon, action, database)
         if addon["status"] != ADDON_RUNNING:
             # The API changes the plan of a running database only.
             if not self.params["wait"]:
-                self.module.fail_json(
-                    msg="Database '%s' is '%s'; its plan can change once it is running. Set wait: true to wait "
+                raise TaskFailed(
+                    "Database '%s' is '%s'; its plan can change once it is running. Set wait: true to wait "
                     "for that." % (self.name, addon["status"]),
                     database=database,
                 )
@@ -282,21 +284,21 @@ class DatabaseModule:
         self._call(change_plan, action, database, addon, plan_id)
 
     def _wait(self, database: dict[str, Any]) -> Optional[str]:
-        if not self.params["wait"] or self.module.check_mode:
+        if not self.params["wait"] or self.check_mode:
             return None
         action = "read the status of database '%s'" % self.name
         try:
-            return self._call(wait_until_running, action, database, self.params["wait_timeout"])
+            status: str = self._call(wait_until_running, action, database, self.params["wait_timeout"])
         except NotRunning as stopped:
-            self.module.fail_json(msg=not_running_message(database, stopped), database=database)
-            raise  # not reached: fail_json exits
+            raise TaskFailed(not_running_message(database, stopped), database=database) from None
+        return status
 
     def _find(self) -> Optional[dict[str, Any]]:
         found = self._call(find_database, "look up database '%s'" % self.name, self.name)
         if found is not None and found["name"] != self.name:
             # The lookup also answers to IDs; a task acts only on the database it names.
-            self.module.fail_json(
-                msg="'%s' is the ID of database '%s', not a name: name the database by its name." % (
+            raise TaskFailed(
+                "'%s' is the ID of database '%s', not a name: name the database by its name." % (
                     self.name, found["name"])
             )
         return found
@@ -306,12 +308,12 @@ class DatabaseModule:
         try:
             return function(self.client, *arguments)
         except ScalingoAPIError as error:
-            self.module.fail_json(msg=error.sentence(action))
+            raise TaskFailed(error.sentence(action)) from None
 
     def _desired_database(self) -> dict[str, Any]:
         if not self.params["plan"]:
-            self.module.fail_json(
-                msg="Database '%s' does not exist and cannot be created without a plan: set the plan option "
+            raise TaskFailed(
+                "Database '%s' does not exist and cannot be created without a plan: set the plan option "
                 "(for example postgresql-dr-starter-4096)." % self.name
             )
         return {
@@ -330,8 +332,8 @@ class DatabaseModule:
             if value is not None and existing[field] != value
         ]
         if differences:
-            self.module.fail_json(
-                msg="Database '%s' already exists and differs from the task: %s. The Scalingo API cannot move an "
+            raise TaskFailed(
+                "Database '%s' already exists and differs from the task: %s. The Scalingo API cannot move an "
                 "existing database to another technology or project." % (self.name, "; ".join(differences)),
                 database=existing,
             )
@@ -346,7 +348,7 @@ class DatabaseModule:
         result: dict[str, Any] = {"changed": changed, "database": after or {}}
         if status is not None:
             result["status"] = status
-        if self.module._diff:
+        if self.diff:
             result["diff"] = {"before": before or {}, "after": after or {}}
         return result
 
@@ -359,9 +361,9 @@ def not_running_message(database: dict[str, Any], stopped: NotRunning) -> str:
     return "%s, which waiting will not change: check the database in the Scalingo dashboard." % where
 
 
-def build_module() -> AnsibleModule:
-    argument_spec = scalingo_argument_spec()
-    argument_spec.update(
+def argument_spec() -> dict[str, Any]:
+    spec = scalingo_argument_spec()
+    spec.update(
         name=dict(type="str", required=True),
         technology=dict(type="str", default=TECHNOLOGIES[0], choices=list(TECHNOLOGIES)),
         plan=dict(type="str"),
@@ -371,27 +373,36 @@ def build_module() -> AnsibleModule:
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=2400),
     )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    return spec
+
+
+def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
+    """The task's result for validated ``params``; raises TaskFailed when it fails."""
+    reason = (
+        invalid_input_reason(params, ("name", "plan", "project_id"))
+        or invalid_name_reason(params["name"])
+        or ("Option wait_timeout must be 0 or more seconds." if params["wait_timeout"] < 0 else None)
+    )
+    if reason:
+        raise TaskFailed(reason)
+    warning = insecure_settings_warning(params)
+    if warning:
+        warn(warning)
+    task = DatabaseTask(params, check_mode, diff)
+    if params["state"] == "absent":
+        return task.absent()
+    return task.present()
 
 
 def main() -> None:
-    module = build_module()
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    reason = (
-        invalid_input_reason(module.params, ("name", "plan", "project_id"))
-        or invalid_name_reason(module.params["name"])
-        or ("Option wait_timeout must be 0 or more seconds." if module.params["wait_timeout"] < 0 else None)
-    )
-    if reason:
-        module.fail_json(msg=reason)
-    warning = insecure_settings_warning(module.params)
-    if warning:
-        module.warn(warning)
-    database_module = DatabaseModule(module)
-    if module.params["state"] == "absent":
-        module.exit_json(**database_module.absent())
-    module.exit_json(**database_module.present())
+    try:
+        result = run(module.params, module.check_mode, module._diff, module.warn)
+    except TaskFailed as failure:
+        module.fail_json(msg=failure.msg, **failure.details)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -129,7 +129,7 @@ databases:
       version_added: 0.2.0
 """
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -151,31 +151,33 @@ from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_options im
     invalid_input_reason,
     scalingo_argument_spec,
 )
+from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_task import TaskFailed
 
 
-def fetch_databases(module: AnsibleModule, client: ScalingoClient) -> list[dict[str, Any]]:
-    ref: Optional[str] = module.params["name"]
+def fetch_databases(client: ScalingoClient, ref: Optional[str]) -> list[dict[str, Any]]:
     try:
         if ref is None:
             return list_databases(client)
         found = find_database(client, ref)
     except ScalingoAPIError as error:
-        module.fail_json(msg=error.sentence("list databases" if ref is None else "look up database '%s'" % ref))
+        raise TaskFailed(error.sentence("list databases" if ref is None else "look up database '%s'" % ref)) from None
     return [] if found is None else [found]
 
 
-def add_details(module: AnsibleModule, client: ScalingoClient, databases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def add_details(
+    client: ScalingoClient, databases: list[dict[str, Any]], status: bool, url: bool
+) -> list[dict[str, Any]]:
     """Add the status and connection URL asked for; each costs one request per database."""
     detailed = []
     for database in databases:
         details: dict[str, Any] = {}
         try:
-            if module.params["include_status"]:
+            if status:
                 details["status"] = find_addon(client, database)["status"]
-            if module.params["include_url"]:
+            if url:
                 details["url"] = connection_url(client, database)
         except ScalingoAPIError as error:
-            module.fail_json(msg=error.sentence("read the details of database '%s'" % database["name"]))
+            raise TaskFailed(error.sentence("read the details of database '%s'" % database["name"])) from None
         detailed.append(dict(database, **details))
     return detailed
 
@@ -186,30 +188,45 @@ def in_project(databases: list[dict[str, Any]], project_id: Optional[str]) -> li
     return [database for database in databases if database["project_id"] == project_id]
 
 
-def build_module() -> AnsibleModule:
-    argument_spec = scalingo_argument_spec()
-    argument_spec.update(
+def argument_spec() -> dict[str, Any]:
+    spec = scalingo_argument_spec()
+    spec.update(
         name=dict(type="str"),
         project_id=dict(type="str"),
         include_status=dict(type="bool", default=False),
         include_url=dict(type="bool", default=False),
     )
-    return AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    return spec
+
+
+def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
+    """The task's result for validated ``params``; raises TaskFailed when it fails.
+
+    Reading changes nothing, so check mode and diff change nothing either.
+    """
+    reason = invalid_input_reason(params, ("name", "project_id"))
+    if reason:
+        raise TaskFailed(reason)
+    warning = insecure_settings_warning(params)
+    if warning:
+        warn(warning)
+    client = client_from_params(params)
+    databases = in_project(fetch_databases(client, params["name"]), params["project_id"])
+    return {
+        "changed": False,
+        "databases": add_details(client, databases, params["include_status"], params["include_url"]),
+    }
 
 
 def main() -> None:
-    module = build_module()
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    reason = invalid_input_reason(module.params, ("name", "project_id"))
-    if reason:
-        module.fail_json(msg=reason)
-    warning = insecure_settings_warning(module.params)
-    if warning:
-        module.warn(warning)
-    client = client_from_params(module.params)
-    databases = in_project(fetch_databases(module, client), module.params["project_id"])
-    module.exit_json(changed=False, databases=add_details(module, client, databases))
+    try:
+        result = run(module.params, module.check_mode, module._diff, module.warn)
+    except TaskFailed as failure:
+        module.fail_json(msg=failure.msg, **failure.details)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,25 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""How a scalingo.cloud module's logic ends a task that cannot go on.
+
+Private to the scalingo.cloud collection. The logic of each module runs in one
+of two places: in the module's own process on the target, or, when the task
+runs on the controller, in Ansible's worker process (see the collection's
+action plugins). It raises TaskFailed rather than calling ``fail_json``, and
+whichever runs it turns the failure into the task's result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class TaskFailed(Exception):
+    """The task fails with ``msg``, a sentence for the user; ``details`` are returned with it (a database, say)."""
+
+    def __init__(self, msg: str, **details: Any) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.details = details
