@@ -20,6 +20,11 @@ from tests.simulator import DEFAULT_API_TOKEN, RunningSimulator
 
 HERE = Path(__file__).resolve().parent
 PLAYBOOKS = HERE / "playbooks"
+# Where a module's logic runs: in Ansible's worker (a task on the controller), or in a process of its own on a
+# target, here the controller reached through a connection that is not called local.
+IN_WORKER = "worker"
+ON_TARGET = "target"
+TARGET_CONNECTION = "scalingo_test_target"
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 
 
@@ -48,6 +53,7 @@ def ansible_environment(
     env = {name: value for name, value in os.environ.items() if not name.startswith(("SCALINGO_", "ANSIBLE_"))}
     env.update(
         ANSIBLE_COLLECTIONS_PATH=str(collections_path),
+        ANSIBLE_CONNECTION_PLUGINS=str(HERE / "connection_plugins"),
         ANSIBLE_INVENTORY=str(HERE / "inventory.ini"),
         ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
         ANSIBLE_NOCOLOR="1",
@@ -63,10 +69,17 @@ def ansible_environment(
 
 
 @pytest.fixture
-def run_playbook(simulator: RunningSimulator, tmp_path: Path) -> RunPlaybook:
+def runs_in() -> str:
+    """Where the playbooks of a test run the modules' logic; test files may parametrize it."""
+    return IN_WORKER
+
+
+@pytest.fixture
+def run_playbook(simulator: RunningSimulator, tmp_path: Path, runs_in: str) -> RunPlaybook:
     """Run a playbook (a path, or a name in tests/integration/playbooks) and check that no token reached its output.
 
-    The collection comes from the working tree unless ``collections_path`` names another.
+    The collection comes from the working tree unless ``collections_path`` names another. The modules' logic runs
+    where ``runs_in`` says, and the -vvv output is checked for it.
     """
 
     def run(
@@ -78,6 +91,8 @@ def run_playbook(simulator: RunningSimulator, tmp_path: Path) -> RunPlaybook:
     ) -> PlaybookRun:
         command = [str(ANSIBLE_PLAYBOOK), str(PLAYBOOKS / playbook), "-vvv", *options]
         command += ["-e", "ansible_python_interpreter=%s" % sys.executable]
+        if runs_in == ON_TARGET:
+            command += ["-e", "ansible_connection=%s" % TARGET_CONNECTION]
         for name, value in extra_vars.items():
             command += ["-e", "%s=%s" % (name, value)]
         completed = subprocess.run(
@@ -92,6 +107,12 @@ def run_playbook(simulator: RunningSimulator, tmp_path: Path) -> RunPlaybook:
         for secret in simulator.app.secrets() + ([api_token] if api_token else []):
             assert secret not in completed.stdout, "a token reached the output of %s" % playbook
         assert "Traceback" not in completed.stdout
+        # -vvv names each module file Ansible sends to a target (both modules' names start so); the worker needs none.
+        sent_a_module = "AnsiballZ_scalingo_database" in completed.stdout
+        if runs_in == IN_WORKER:
+            assert not sent_a_module, "a module of %s ran in a process of its own" % playbook
+        else:
+            assert sent_a_module, "no module of %s ran on the target" % playbook
         return PlaybookRun(completed.returncode, completed.stdout)
 
     return run

@@ -2,17 +2,25 @@
 # Copyright: scalingo.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Real ansible-playbook runs against the simulator."""
+"""Real ansible-playbook runs against the simulator, with the modules' logic in Ansible's worker and on a target."""
 
 from __future__ import annotations
 
 import stat
 from pathlib import Path
 
-from tests.integration.conftest import RunPlaybook
+import pytest
+
+from tests.integration.conftest import IN_WORKER, ON_TARGET, RunPlaybook
 from tests.simulator import DEFAULT_API_TOKEN, DEFAULT_PROJECT_ID, OTHER_PROJECT_ID, RunningSimulator
 
 PLAN = "postgresql-dr-starter-4096"
+
+
+@pytest.fixture(params=[IN_WORKER, ON_TARGET])
+def runs_in(request: pytest.FixtureRequest) -> str:
+    """Every test here runs both ways: the two must behave alike."""
+    return str(request.param)
 
 
 def posts_to_databases(simulator: RunningSimulator) -> int:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from typing import Any, Callable
 from unittest import mock
@@ -15,6 +16,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.scalingo.cloud.plugins.module_utils import scalingo_client
+from ansible_collections.scalingo.cloud.plugins.plugin_utils.scalingo_action import run_in_worker
 
 
 @dataclass
@@ -43,25 +45,38 @@ def _fail_json(self: basic.AnsibleModule, msg: str, **result: Any) -> None:
     raise _ModuleExit(True, dict(result, msg=msg))
 
 
-@pytest.fixture
-def run_module() -> Callable[..., ModuleOutcome]:
-    """Run a module's main() with the given arguments and return how it ended."""
+def run_main(main: Callable[[], None], args: dict[str, Any], check_mode: bool = False, diff: bool = False) -> ModuleOutcome:
+    """How a module's main() ends, in the module's own process on a target."""
+    module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    warnings: list[str] = []
 
-    def run(main: Callable[[], None], args: dict[str, Any], check_mode: bool = False, diff: bool = False) -> ModuleOutcome:
-        module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-        warnings: list[str] = []
+    def warn(self: basic.AnsibleModule, warning: str) -> None:
+        warnings.append(warning)
 
-        def warn(self: basic.AnsibleModule, warning: str) -> None:
-            warnings.append(warning)
+    with patch_module_args(module_args), mock.patch.multiple(
+        basic.AnsibleModule, exit_json=_exit_json, fail_json=_fail_json, warn=warn
+    ):
+        with pytest.raises(_ModuleExit) as raised:
+            main()
+    return ModuleOutcome(raised.value.failed, raised.value.result, warnings)
 
-        with patch_module_args(module_args), mock.patch.multiple(
-            basic.AnsibleModule, exit_json=_exit_json, fail_json=_fail_json, warn=warn
-        ):
-            with pytest.raises(_ModuleExit) as raised:
-                main()
-        return ModuleOutcome(raised.value.failed, raised.value.result, warnings)
 
-    return run
+def run_worker(main: Callable[[], None], args: dict[str, Any], check_mode: bool = False, diff: bool = False) -> ModuleOutcome:
+    """How the same module ends when its action runs it in Ansible's worker process."""
+    module = sys.modules[main.__module__]
+    action = "scalingo.cloud." + main.__module__.rsplit(".", 1)[-1]
+    result = run_in_worker(module, action, args, check_mode=check_mode, diff=diff, environment={})
+    assert set(result["invocation"]["module_args"]) == set(module.argument_spec())
+    del result["invocation"]
+    warnings = result.pop("warnings", [])
+    return ModuleOutcome(result.pop("failed", False), result, warnings)
+
+
+@pytest.fixture(params=[run_main, run_worker], ids=["module", "worker"])
+def run_module(request: pytest.FixtureRequest) -> Callable[..., ModuleOutcome]:
+    """Run a module with the given arguments and return how it ended: every module test runs both ways."""
+    runner: Callable[..., ModuleOutcome] = request.param
+    return runner
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,155 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The action that runs a module's logic in Ansible's worker when the task runs on the controller."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from unittest import mock
+
+import pytest
+import responses
+
+from ansible_collections.scalingo.cloud.plugins.action.scalingo_database import ActionModule as DatabaseAction
+from ansible_collections.scalingo.cloud.plugins.action.scalingo_database_info import ActionModule as InfoAction
+from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database, scalingo_database_info
+from ansible_collections.scalingo.cloud.plugins.plugin_utils import scalingo_action
+from ansible_collections.scalingo.cloud.plugins.plugin_utils.scalingo_action import (
+    NormalAction,
+    environment_of_task,
+    run_in_worker,
+)
+from tests.unit.conftest import run_main
+from tests.unit.helpers import API_TOKEN, API_URL, BEARER_TOKEN, CONNECTION_ARGS, EXCHANGE_URL, basic_auth_header, expect_exchange
+
+NAME = "orders-production"
+ACTION = "scalingo.cloud.scalingo_database"
+
+
+def action(
+    transport: str = "local", become: bool = False, async_val: int = 0, args: Any = None, action_class: Any = DatabaseAction
+) -> Any:
+    task = mock.Mock(
+        args=args if args is not None else {"name": NAME}, async_val=async_val, check_mode=False, diff=True,
+        resolved_action=ACTION, action="scalingo_database", environment=None,
+    )
+    connection = mock.Mock(transport=transport)
+    play_context = mock.Mock(become=become)
+    return action_class(task, connection, play_context, loader=mock.Mock(), templar=mock.Mock(), shared_loader_obj=None)
+
+
+def test_each_action_runs_its_own_module() -> None:
+    assert DatabaseAction.module is scalingo_database
+    assert InfoAction.module is scalingo_database_info
+
+
+@pytest.mark.parametrize("transport", ["local", "ansible.builtin.local"])
+def test_a_task_on_the_controller_runs_in_the_worker(transport: str) -> None:
+    assert action(transport=transport)._runs_on_controller()
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"transport": "ssh"}, {"transport": "scalingo_test_target"}, {"become": True}, {"async_val": 30}],
+    ids=["another host", "another connection", "become", "async"],
+)
+def test_any_other_task_runs_the_module_on_its_target(settings: dict[str, Any]) -> None:
+    assert not action(**settings)._runs_on_controller()
+
+
+def test_without_requests_on_the_controller_the_module_runs_on_the_target(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scalingo_action, "HAS_REQUESTS", False)
+    assert not action()._runs_on_controller()
+
+
+def test_on_a_target_the_action_runs_the_module_as_ansible_does() -> None:
+    with mock.patch.object(NormalAction, "run", return_value={"changed": False}) as normal_run, mock.patch.object(
+        scalingo_action, "run_in_worker"
+    ) as in_worker:
+        result = action(transport="ssh").run(task_vars={"x": 1})
+    assert result == {"changed": False}
+    normal_run.assert_called_once_with(None, {"x": 1})
+    in_worker.assert_not_called()
+
+
+def test_on_the_controller_the_action_passes_the_task_to_the_worker_run() -> None:
+    task_action = action(args={"name": NAME, "plan": "postgresql-dr-starter-4096"})
+    task_action._compute_environment_string = lambda out: out.update(SCALINGO_REGION="osc-secnum-fr1")
+    with mock.patch.object(NormalAction, "run") as normal_run, mock.patch.object(
+        scalingo_action, "run_in_worker", return_value={"changed": True}
+    ) as in_worker:
+        result = task_action.run(task_vars={})
+    assert result == {"changed": True}
+    normal_run.assert_not_called()
+    in_worker.assert_called_once_with(
+        scalingo_database, ACTION, {"name": NAME, "plan": "postgresql-dr-starter-4096"},
+        check_mode=False, diff=True, environment={"SCALINGO_REGION": "osc-secnum-fr1"},
+    )
+
+
+def test_options_fall_back_to_the_task_environment(api: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SCALINGO_API_TOKEN", raising=False)
+    expect_exchange(api)
+    api.add(responses.GET, API_URL + "/v1/databases", json={"databases": []})
+    arguments = {name: value for name, value in CONNECTION_ARGS.items() if name != "api_token"}
+
+    result = run_in_worker(scalingo_database_info, ACTION + "_info", arguments, False, False, {"SCALINGO_API_TOKEN": API_TOKEN})
+
+    assert result["databases"] == [] and not result.get("failed"), result
+    assert api.calls[0].request.headers["Authorization"] == basic_auth_header(API_TOKEN)
+    assert api.calls[1].request.headers["Authorization"] == "Bearer " + BEARER_TOKEN
+    assert "SCALINGO_API_TOKEN" not in os.environ
+
+
+def test_the_task_environment_is_put_back_afterwards(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCALINGO_REGION", "osc-fr1")
+    monkeypatch.delenv("SCALINGO_API_URL", raising=False)
+    with environment_of_task({"SCALINGO_REGION": "osc-secnum-fr1", "SCALINGO_API_URL": 8080}):
+        assert (os.environ["SCALINGO_REGION"], os.environ["SCALINGO_API_URL"]) == ("osc-secnum-fr1", "8080")
+    assert os.environ["SCALINGO_REGION"] == "osc-fr1"
+    assert "SCALINGO_API_URL" not in os.environ
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{"name": NAME, "colour": "blue"}, {"name": NAME, "state": "gone"}, {"name": NAME, "wait": "sometimes"}, {}],
+    ids=["unknown option", "bad choice", "bad type", "missing name"],
+)
+def test_bad_options_fail_as_in_the_module_and_send_nothing(api: responses.RequestsMock, arguments: dict[str, Any]) -> None:
+    arguments = dict(arguments, api_token=API_TOKEN)
+
+    in_worker = run_in_worker(scalingo_database, ACTION, arguments, False, False, {})
+    in_module = run_main(scalingo_database.main, arguments)
+
+    assert in_worker["failed"] is True and in_module.failed
+    # The module names itself after _ansible_module_name, which only Ansible passes.
+    assert in_worker["msg"] == in_module.result["msg"].replace("(basic.py)", "(%s)" % ACTION)
+    assert API_TOKEN not in str(in_worker)
+    assert len(api.calls) == 0
+
+
+def test_the_api_token_never_leaves_in_the_result(api: responses.RequestsMock) -> None:
+    api.add(responses.POST, EXCHANGE_URL, json={"error": "invalid token"}, status=401)
+
+    result = run_in_worker(scalingo_database, ACTION, dict(CONNECTION_ARGS, name=NAME), False, False, {})
+
+    assert result["failed"] is True
+    assert result["invocation"]["module_args"]["api_token"] != API_TOKEN
+    assert API_TOKEN not in str(result)
+
+
+def test_a_fault_of_the_module_fails_the_task_without_a_traceback_in_its_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*arguments: Any) -> Any:
+        raise KeyError("plan of " + API_TOKEN)
+
+    monkeypatch.setattr(scalingo_database, "run", broken)
+
+    result = run_in_worker(scalingo_database, ACTION, dict(CONNECTION_ARGS, name=NAME), False, False, {})
+
+    assert result["failed"] is True
+    assert result["msg"] == ACTION + " stopped on an unexpected KeyError; the traceback is shown with -vvv."
+    assert "Traceback" in result["exception"]
+    assert API_TOKEN not in str(result)
