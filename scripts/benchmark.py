@@ -11,8 +11,11 @@ state: nothing to change), it times in interleaved rounds:
   B  what a user writes without the collection: ansible.builtin.uri exchanges
      the token once, GETs each database, POSTs when a GET says 404;
   F  the floor: one ansible.builtin.uri GET per database, bearer token ready;
+  T  the loop of A with the module run as on a remote target, in a process of
+     its own per item (through a local connection under another name): what A
+     costs where the collection's action cannot run the module in the worker;
   P  a no-op module (ansible.builtin.ping) per database: what any task costs,
-     so that (A - P) / N is what scalingo_database itself adds to a task.
+     so that (T - P) / N is what scalingo_database itself adds to a task.
 
 Then the same for a cold run that creates the N databases (A and B only).
 Run it with ``make benchmark`` (or ``python scripts/benchmark.py --help``).
@@ -35,7 +38,10 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from tests.integration.conftest import TARGET_CONNECTION  # noqa: E402
 from tests.simulator import DEFAULT_API_TOKEN, PLANS, RunningSimulator, ScalingoSimulator  # noqa: E402
+
+CONNECTION_PLUGINS = REPO_ROOT / "tests" / "integration" / "connection_plugins"
 
 PLAN = PLANS[1]
 PLAYS = {
@@ -44,6 +50,21 @@ PLAYS = {
             "name": "A: scalingo.cloud.scalingo_database",
             "hosts": "localhost",
             "gather_facts": False,
+            "tasks": [
+                {
+                    "name": "Ensure each database exists",
+                    "scalingo.cloud.scalingo_database": {"name": "{{ item }}", "plan": PLAN},
+                    "loop": "{{ names }}",
+                }
+            ],
+        }
+    ],
+    "T": [
+        {
+            "name": "T: scalingo.cloud.scalingo_database, the module on a target",
+            "hosts": "localhost",
+            "gather_facts": False,
+            "vars": {"ansible_connection": TARGET_CONNECTION},
             "tasks": [
                 {
                     "name": "Ensure each database exists",
@@ -152,25 +173,38 @@ class Bench:
 
     def run(self, label: str, simulator: RunningSimulator, bearer: str = "") -> float:
         """Seconds one ansible-playbook run of play ``label`` takes."""
+        started = time.perf_counter()
+        self.play(label, simulator, bearer)
+        return time.perf_counter() - started
+
+    def play(self, label: str, simulator: RunningSimulator, bearer: str = "", *options: str) -> str:
+        """The output of one ansible-playbook run of play ``label``; stops the benchmark if it fails."""
         extra = {"api": simulator.url, "api_token": DEFAULT_API_TOKEN, "bearer": bearer}
         (self.workdir / "extra.yml").write_text(yaml.safe_dump(extra))
         command = [
             self.playbook_bin, str(self.workdir / ("%s.yml" % label)), "-i", "localhost,", "-c", "local",
             "-e", "ansible_python_interpreter=%s" % self.python,
-            "-e", "@%s" % (self.workdir / "names.yml"), "-e", "@%s" % (self.workdir / "extra.yml"),
+            "-e", "@%s" % (self.workdir / "names.yml"), "-e", "@%s" % (self.workdir / "extra.yml"), *options,
         ]
-        started = time.perf_counter()
         completed = subprocess.run(command, env=self.environment(simulator), stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, check=False)
-        elapsed = time.perf_counter() - started
         if completed.returncode != 0:
             raise SystemExit("Play %s failed:\n%s" % (label, completed.stdout[-3000:]))
-        return elapsed
+        return completed.stdout
+
+    def check_where_the_module_runs(self, simulator: RunningSimulator) -> None:
+        """A must run the module's code in Ansible's worker and T in module processes, or the figures mislead."""
+        # -vvv names every module file Ansible sends to a target.
+        for label, sends_modules in (("A", False), ("T", True)):
+            sent = self.play(label, simulator, "", "-vvv").count("AnsiballZ_scalingo_database.py") > 0
+            if sent != sends_modules:
+                raise SystemExit("Play %s did not run the module where it should (module processes: %s)" % (label, sent))
 
     def environment(self, simulator: RunningSimulator) -> dict[str, str]:
         env = {name: value for name, value in os.environ.items() if not name.startswith(("SCALINGO_", "ANSIBLE_"))}
         env.update(
             ANSIBLE_COLLECTIONS_PATH=str(self.collections_path),
+            ANSIBLE_CONNECTION_PLUGINS=str(CONNECTION_PLUGINS),
             ANSIBLE_LOCAL_TEMP=str(self.workdir / "tmp"),
             SCALINGO_API_URL=simulator.url,
             SCALINGO_AUTH_URL=simulator.url,
@@ -194,12 +228,12 @@ def steady_state(bench: Bench, rounds: int) -> dict[str, list[tuple[float, int]]
     app = ScalingoSimulator()
     for name in bench.names:
         app.add_database(name, plan=PLAN)
-    results: dict[str, list[tuple[float, int]]] = {"A": [], "B": [], "F": [], "P": []}
+    results: dict[str, list[tuple[float, int]]] = {label: [] for label in PLAYS}
     with RunningSimulator(app) as simulator:
         bearer = exchange_once(simulator)
-        # One run of A first, as every scheduled run after the first: its bearer token is in the cache.
-        bench.run("A", simulator)
-        order = ["A", "B", "F", "P"]
+        # Runs of A and T first, as every scheduled run after the first: the bearer token is in the cache.
+        bench.check_where_the_module_runs(simulator)
+        order = list(PLAYS)
         for round_number in range(rounds):
             # Rotate the order each round, so that the machine's drift weighs on all plays alike.
             shift = round_number % len(order)
@@ -233,14 +267,17 @@ def report(names: list[str], steady: dict[str, list[tuple[float, int]]], cold_ru
     requests_per_database = {label: statistics.median(run[1] for run in runs) / n for label, runs in steady.items()}
     print("\nSteady state: %d existing databases, %d interleaved rounds (median seconds per run)" % (n, len(steady["A"])))
     print("  %-44s %8s %14s" % ("play", "seconds", "requests/db"))
-    for label, title in (("A", "A  scalingo.cloud.scalingo_database loop"), ("B", "B  ansible.builtin.uri by hand"),
-                         ("F", "F  floor: one uri GET per database"), ("P", "P  no-op module (ping) per database")):
+    for label, title in (("A", "A  scalingo.cloud.scalingo_database loop"), ("T", "T  the same, module on a target"),
+                         ("B", "B  ansible.builtin.uri by hand"), ("F", "F  floor: one uri GET per database"),
+                         ("P", "P  no-op module (ping) per database")):
         print("  %-44s %8.2f %14.2f" % (title, median[label], requests_per_database[label]))
     print("  A/B = %.3f   (target <= 0.85)" % (median["A"] / median["B"]))
     print("  A/F = %.3f   (target <= 1.10)" % (median["A"] / median["F"]))
     print("  API requests per database in A = %.2f   (target <= 1.05)" % requests_per_database["A"])
-    print("  per task over a no-op module: scalingo_database %+.0f ms, uri %+.0f ms"
-          % ((median["A"] - median["P"]) / n * 1000, (median["F"] - median["P"]) / n * 1000))
+    print("  on a target: T/B = %.3f, T/F = %.3f, %.2f requests per database"
+          % (median["T"] / median["B"], median["T"] / median["F"], requests_per_database["T"]))
+    print("  per item over a no-op module task: scalingo_database in the worker %+.0f ms, on a target %+.0f ms, uri %+.0f ms"
+          % tuple((median[label] - median["P"]) / n * 1000 for label in ("A", "T", "F")))
     print("\nCold run: creates the %d databases" % n)
     for label in ("A", "B"):
         seconds, count = cold_runs[label]

@@ -27,4 +27,5 @@ def test_the_benchmark_runs_and_reports_its_figures() -> None:
     assert re.search(r"A/B = \d+\.\d+", completed.stdout)
     assert re.search(r"A/F = \d+\.\d+", completed.stdout)
     assert "API requests per database in A = 1.00" in completed.stdout
+    assert re.search(r"on a target: T/B = \d+\.\d+, T/F = \d+\.\d+, 1\.00 requests per database", completed.stdout)
     assert re.search(r"A +\d+\.\d+ s +2\.50 requests/db", completed.stdout)  # cold: 2 lookups, 2 creates, 1 exchange
