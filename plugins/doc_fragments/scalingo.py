@@ -91,6 +91,14 @@ attributes:
     description: Target OS/families that can be operated against.
     support: N/A
     platforms: all
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details:
+      - When the task runs on the controller (connection C(local), no C(become), not C(async)), the action runs the
+        module's code in the Ansible worker that handles the task, without a module process per loop item; options,
+        results and the task's C(environment) are the same.
+      - Anywhere else the module runs on its target, which then needs C(requests).
   action_group:
     description: Use C(group/scalingo.cloud.scalingo) in C(module_defaults) to set defaults for this module.
     support: full
