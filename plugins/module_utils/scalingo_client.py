@@ -142,7 +142,8 @@ class RetryBudget:
         return delay
 
     def describe(self) -> str:
-        return "gave up after %d attempts over %.0f seconds" % (self.attempts, self.waited)
+        attempts = "1 attempt" if self.attempts == 1 else "%d attempts" % self.attempts
+        return "gave up after %s over %.0f seconds" % (attempts, self.waited)
 
 
 def error_details(response: "requests.Response") -> tuple[str, dict[str, list[str]]]:

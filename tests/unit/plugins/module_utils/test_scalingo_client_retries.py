@@ -211,10 +211,11 @@ def test_retries_zero_sends_once(api: responses.RequestsMock) -> None:
     expect_exchange(api)
     api.add(responses.GET, LIST_URL, body="Retry later", status=429)
 
-    with pytest.raises(ScalingoAPIError):
+    with pytest.raises(ScalingoAPIError) as raised:
         make_client(retries=0).get("/v1/databases")
 
     assert urls(api).count("GET " + LIST_URL) == 1
+    assert raised.value.sentence("list databases").endswith("(gave up after 1 attempt over 0 seconds)")
 
 
 def test_a_token_echoed_by_the_api_is_redacted(api: responses.RequestsMock) -> None:
