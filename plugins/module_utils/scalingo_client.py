@@ -440,6 +440,13 @@ def _retry_after(response: "requests.Response") -> Optional[float]:
 
 
 def _host_of(url: str) -> str:
-    # Only scheme and host: a URL given by a user could carry credentials.
+    # Only scheme, host and port: a URL given by a user could carry credentials.
     parts = urlsplit(url)
-    return "%s://%s" % (parts.scheme, parts.hostname or "")
+    host = parts.hostname or ""
+    if ":" in host:
+        host = "[%s]" % host  # an IPv6 address, written as in a URL
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return "%s://%s%s" % (parts.scheme, host, "" if port is None else ":%d" % port)

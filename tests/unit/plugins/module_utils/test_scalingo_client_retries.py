@@ -196,6 +196,29 @@ def test_a_connection_that_never_works_fails_clearly(api: responses.RequestsMock
     )
 
 
+@pytest.mark.parametrize(
+    "api_url, shown",
+    [
+        ("https://user:secret@api.test.invalid:8443/base", "https://api.test.invalid:8443"),
+        ("http://[::1]:8080", "http://[::1]:8080"),
+        ("https://api.test.invalid", "https://api.test.invalid"),
+    ],
+)
+def test_a_connection_failure_names_host_and_port_but_no_credentials(
+    api: responses.RequestsMock, api_url: str, shown: str
+) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, api_url + "/v1/databases", body=connection_refused())
+
+    with pytest.raises(ScalingoAPIError) as raised:
+        make_client(api_url=api_url, retries=0).get("/v1/databases")
+
+    assert raised.value.sentence("list databases").startswith(
+        "Could not list databases on Scalingo: could not connect to %s (gave up" % shown
+    )
+    assert "secret" not in str(raised.value)
+
+
 def test_a_wait_longer_than_the_budget_is_not_waited(api: responses.RequestsMock, sleeps: list[float]) -> None:
     expect_exchange(api)
     api.add(responses.GET, LIST_URL, body="Retry later", status=429, headers={"Retry-After": "600"})
