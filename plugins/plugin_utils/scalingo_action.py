@@ -31,8 +31,9 @@ from ansible.plugins.action.normal import ActionModule as NormalAction
 from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client import HAS_REQUESTS
 from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_task import TaskFailed
 
-# The connection plugins that run commands on the controller as the user running Ansible.
-CONTROLLER_CONNECTIONS = frozenset(["local", "ansible.builtin.local"])
+# The transport of ansible.builtin.local, however the play names it: commands run on the controller as the user
+# running Ansible.
+CONTROLLER_TRANSPORT = "local"
 
 
 class ScalingoModuleAction(NormalAction):
@@ -56,7 +57,7 @@ class ScalingoModuleAction(NormalAction):
 
     def _runs_on_controller(self) -> bool:
         return (
-            self._connection.transport in CONTROLLER_CONNECTIONS
+            self._connection.transport == CONTROLLER_TRANSPORT
             # Another user would have another home, token cache and environment.
             and not self._play_context.become
             # An async task must outlive the worker.

@@ -46,9 +46,8 @@ def test_each_action_runs_its_own_module() -> None:
     assert InfoAction.module is scalingo_database_info
 
 
-@pytest.mark.parametrize("transport", ["local", "ansible.builtin.local"])
-def test_a_task_on_the_controller_runs_in_the_worker(transport: str) -> None:
-    assert action(transport=transport)._runs_on_controller()
+def test_a_task_on_the_controller_runs_in_the_worker() -> None:
+    assert action(transport="local")._runs_on_controller()
 
 
 @pytest.mark.parametrize(
