@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database
-from ansible_collections.scalingo.cloud.plugins.plugin_utils.scalingo_action import ScalingoModuleAction
+from ansible_collections.scalingo.cloud.plugins.plugin_utils._action import ScalingoModuleAction
 
 
 class ActionModule(ScalingoModuleAction):

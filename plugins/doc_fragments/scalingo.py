@@ -7,7 +7,7 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     # The connection options of every scalingo.cloud module; see
-    # plugins/module_utils/scalingo_options.py for the matching argument spec.
+    # plugins/module_utils/_options.py for the matching argument spec.
     DOCUMENTATION = r"""
 options:
   api_token:

@@ -170,12 +170,12 @@ from typing import Any, Callable, Optional
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client import (
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     ScalingoAPIError,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_databases import (
+from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     ADDON_RUNNING,
     TECHNOLOGIES,
     Creation,
@@ -190,13 +190,13 @@ from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_databases 
     plan_id_for,
     wait_until_running,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_options import (
+from ansible_collections.scalingo.cloud.plugins.module_utils._options import (
     client_from_params,
     insecure_settings_warning,
     invalid_input_reason,
     scalingo_argument_spec,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_task import TaskFailed
+from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed
 
 
 class DatabaseTask:

@@ -15,8 +15,8 @@ import responses
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.scalingo.cloud.plugins.module_utils import scalingo_client
-from ansible_collections.scalingo.cloud.plugins.plugin_utils.scalingo_action import run_in_worker
+from ansible_collections.scalingo.cloud.plugins.module_utils import _client
+from ansible_collections.scalingo.cloud.plugins.plugin_utils._action import run_in_worker
 
 
 @dataclass
@@ -90,7 +90,7 @@ def private_cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Any:
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The waits the client asked for between retries; no unit test really waits."""
     waited: list[float] = []
-    monkeypatch.setattr(scalingo_client, "_wait", waited.append)
+    monkeypatch.setattr(_client, "_wait", waited.append)
     return waited
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_options import scalingo_argument_spec
+from ansible_collections.scalingo.cloud.plugins.module_utils._options import scalingo_argument_spec
 from tests.conftest import REPO_ROOT
 
 CREDENTIAL_TYPE = yaml.safe_load((REPO_ROOT / "awx" / "scalingo-credential-type.yml").read_text())

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from ansible_collections.scalingo.cloud.plugins.doc_fragments.scalingo import ModuleDocFragment
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_options import scalingo_argument_spec
+from ansible_collections.scalingo.cloud.plugins.module_utils._options import scalingo_argument_spec
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database, scalingo_database_info
 from tests.conftest import REPO_ROOT
 

@@ -16,8 +16,8 @@ import responses
 from ansible_collections.scalingo.cloud.plugins.action.scalingo_database import ActionModule as DatabaseAction
 from ansible_collections.scalingo.cloud.plugins.action.scalingo_database_info import ActionModule as InfoAction
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database, scalingo_database_info
-from ansible_collections.scalingo.cloud.plugins.plugin_utils import scalingo_action
-from ansible_collections.scalingo.cloud.plugins.plugin_utils.scalingo_action import (
+from ansible_collections.scalingo.cloud.plugins.plugin_utils import _action
+from ansible_collections.scalingo.cloud.plugins.plugin_utils._action import (
     NormalAction,
     environment_of_task,
     run_in_worker,
@@ -60,13 +60,13 @@ def test_any_other_task_runs_the_module_on_its_target(settings: dict[str, Any]) 
 
 
 def test_without_requests_on_the_controller_the_module_runs_on_the_target(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(scalingo_action, "HAS_REQUESTS", False)
+    monkeypatch.setattr(_action, "HAS_REQUESTS", False)
     assert not action()._runs_on_controller()
 
 
 def test_on_a_target_the_action_runs_the_module_as_ansible_does() -> None:
     with mock.patch.object(NormalAction, "run", return_value={"changed": False}) as normal_run, mock.patch.object(
-        scalingo_action, "run_in_worker"
+        _action, "run_in_worker"
     ) as in_worker:
         result = action(transport="ssh").run(task_vars={"x": 1})
     assert result == {"changed": False}
@@ -78,7 +78,7 @@ def test_on_the_controller_the_action_passes_the_task_to_the_worker_run() -> Non
     task_action = action(args={"name": NAME, "plan": "postgresql-dr-starter-4096"})
     task_action._compute_environment_string = lambda out: out.update(SCALINGO_REGION="osc-secnum-fr1")
     with mock.patch.object(NormalAction, "run") as normal_run, mock.patch.object(
-        scalingo_action, "run_in_worker", return_value={"changed": True}
+        _action, "run_in_worker", return_value={"changed": True}
     ) as in_worker:
         result = task_action.run(task_vars={})
     assert result == {"changed": True}

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import responses
 
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_token_cache import BearerTokenCache, token_expiry
+from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import BearerTokenCache, token_expiry
 from tests.unit.helpers import API_TOKEN, API_URL, AUTH_URL, EXCHANGE_URL
-from tests.unit.plugins.module_utils.test_scalingo_client import make_client
+from tests.unit.plugins.module_utils.test_client import make_client
 
 KEY = BearerTokenCache.key(API_TOKEN, AUTH_URL)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 from urllib.parse import quote
 
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client import (
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     ScalingoAPIError,
     ScalingoClient,
 )

@@ -13,9 +13,9 @@ import pytest
 import requests
 import responses
 
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client import RetryBudget, ScalingoAPIError
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import RetryBudget, ScalingoAPIError
 from tests.unit.helpers import API_URL, BEARER_TOKEN, EXCHANGE_URL, expect_exchange
-from tests.unit.plugins.module_utils.test_scalingo_client import connection_lost, connection_refused, make_client
+from tests.unit.plugins.module_utils.test_client import connection_lost, connection_refused, make_client
 
 LIST_URL = API_URL + "/v1/databases"
 HTML_503 = "<!DOCTYPE html><html><body><h1>503 Service Unavailable</h1></body></html>"

@@ -28,8 +28,8 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action.normal import ActionModule as NormalAction
 
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client import HAS_REQUESTS
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_task import TaskFailed
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import HAS_REQUESTS
+from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed
 
 # The transport of ansible.builtin.local, however the play names it: commands run on the controller as the user
 # running Ansible.

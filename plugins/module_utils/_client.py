@@ -19,7 +19,7 @@ import traceback
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_token_cache import BearerTokenCache
+from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import BearerTokenCache
 
 REQUESTS_IMPORT_ERROR: Optional[str]
 try:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client import (
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     DEFAULT_AUTH_URL,
     DEFAULT_REGION,
     DEFAULT_RETRIES,
@@ -26,7 +26,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client imp
     ScalingoClient,
     api_url_for_region,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_token_cache import (
+from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import (
     BearerTokenCache,
     default_cache_directory,
 )

@@ -10,12 +10,12 @@ import responses
 import urllib3
 import yaml
 
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_client import (
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     COLLECTION_VERSION,
     ScalingoAPIError,
     ScalingoClient,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils.scalingo_options import client_from_params
+from ansible_collections.scalingo.cloud.plugins.module_utils._options import client_from_params
 from tests.conftest import REPO_ROOT
 from tests.unit.helpers import (
     API_TOKEN,
