@@ -11,9 +11,12 @@ code as it is now. The simulator is imported as ``tests.simulator``.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COLLECTIONS_ROOT = REPO_ROOT / "build" / "pytest-collections"
@@ -36,3 +39,18 @@ _link_collection()
 for path in (str(COLLECTIONS_ROOT), str(REPO_ROOT)):
     if path not in sys.path:
         sys.path.insert(0, path)
+
+# The collection's modules, found in plugins/modules: a test that covers every module takes them from here.
+MODULE_NAMES = tuple(
+    sorted(path.stem for path in (REPO_ROOT / "plugins" / "modules").glob("*.py") if path.stem != "__init__")
+)
+COLLECTION = "scalingo.cloud"
+
+
+def module_named(name: str) -> ModuleType:
+    return importlib.import_module("ansible_collections.scalingo.cloud.plugins.modules." + name)
+
+
+def action_named(name: str) -> Any:
+    """The action plugin class Ansible runs for module ``name``."""
+    return importlib.import_module("ansible_collections.scalingo.cloud.plugins.action." + name).ActionModule

@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_info
+from ansible_collections.scalingo.cloud.plugins.modules.scalingo_database_info import DECLARATION
 from ansible_collections.scalingo.cloud.plugins.plugin_utils._action import ScalingoModuleAction
 
 
 class ActionModule(ScalingoModuleAction):
-    module = scalingo_database_info
+    declaration = DECLARATION

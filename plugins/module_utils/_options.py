@@ -59,11 +59,14 @@ def client_from_params(params: dict[str, Any]) -> ScalingoClient:
     )
 
 
-def invalid_input_reason(params: dict[str, Any], text_options: tuple[str, ...]) -> Optional[str]:
+# Options whose empty value means "not set": an AWX credential injects api_url empty when its field is left blank.
+EMPTY_MEANS_UNSET = ("api_url",)
+
+
+def invalid_input_reason(params: dict[str, Any], argument_spec: dict[str, Any]) -> Optional[str]:
     """A sentence saying what is wrong with the options, or None; checked before any request."""
-    # An empty api_url means "not set": an AWX credential injects it empty when its field is left blank.
     return (
-        _empty_option_reason(params, ("api_token", "auth_url") + text_options)
+        _empty_option_reason(params, _free_text_options(argument_spec))
         or _url_reason("api_url", params["api_url"] or None)
         or _url_reason("auth_url", params["auth_url"])
         or _number_reason(params)
@@ -76,6 +79,15 @@ def insecure_settings_warning(params: dict[str, Any]) -> Optional[str]:
     return (
         "validate_certs is false: the TLS certificates of the Scalingo API are not verified, so the API token "
         "could be sent to an impostor. Use it only against a test server."
+    )
+
+
+def _free_text_options(argument_spec: dict[str, Any]) -> tuple[str, ...]:
+    """The options a user types freely, in the order of the spec: a blank value there is a mistake, never a choice."""
+    return tuple(
+        name
+        for name, option in argument_spec.items()
+        if option.get("type", "str") == "str" and "choices" not in option and name not in EMPTY_MEANS_UNSET
     )
 
 

@@ -13,7 +13,10 @@ whichever runs it turns the failure into the task's result.
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoAPIError
 
 
 class TaskFailed(Exception):
@@ -23,3 +26,16 @@ class TaskFailed(Exception):
         super().__init__(msg)
         self.msg = msg
         self.details = details
+
+
+@contextmanager
+def api_errors_fail_task(action: str, **details: Any) -> Iterator[None]:
+    """An API error inside the block fails the task with a sentence naming ``action``, e.g. "create database 'x'".
+
+    ``details`` are returned with the failure.
+    """
+    try:
+        yield
+    except ScalingoAPIError as error:
+        # The sentence says all; the client's traceback would only repeat it.
+        raise TaskFailed(error.sentence(action), **details) from None

@@ -168,13 +168,6 @@ status:
 
 from typing import Any, Callable, Optional
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    ScalingoAPIError,
-)
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     ADDON_RUNNING,
     TECHNOLOGIES,
@@ -190,13 +183,9 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     plan_id_for,
     wait_until_running,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils._options import (
-    client_from_params,
-    insecure_settings_warning,
-    invalid_input_reason,
-    scalingo_argument_spec,
-)
-from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed
+from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.module_utils._options import client_from_params
+from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
 class DatabaseTask:
@@ -220,7 +209,8 @@ class DatabaseTask:
         if existing is None:
             return self._result(changed=False, before=None, after=None)
         if not self.check_mode:
-            self._call(delete_database, "delete database '%s'" % self.name, existing)
+            with api_errors_fail_task("delete database '%s'" % self.name):
+                delete_database(self.client, existing)
         # An absent task reports the database it deleted.
         return dict(self._result(changed=True, before=existing, after=None), database=existing)
 
@@ -230,14 +220,10 @@ class DatabaseTask:
         desired = self._desired_database()
         if self.check_mode:
             return self._result(changed=True, before=None, after=desired)
-        creation: Creation = self._call(
-            create_database_once,
-            "create database '%s'" % self.name,
-            self.name,
-            self.params["technology"],
-            self.params["plan"],
-            self.params["project_id"],
-        )
+        with api_errors_fail_task("create database '%s'" % self.name):
+            creation: Creation = create_database_once(
+                self.client, self.name, self.params["technology"], self.params["plan"], self.params["project_id"]
+            )
         if not creation.made_by_us:
             # Another host or job created it between our lookup and our create.
             return self._converge(creation.database)
@@ -262,7 +248,8 @@ class DatabaseTask:
     def _change_plan(self, database: dict[str, Any], plan: str) -> None:
         action = "change the plan of database '%s'" % self.name
         try:
-            plan_id = self._call(plan_id_for, action, database["technology"], plan)
+            with api_errors_fail_task(action):
+                plan_id = plan_id_for(self.client, database["technology"], plan)
         except UnknownPlan as unknown:
             raise TaskFailed(
                 "Plan '%s' is not an open plan of %s. Valid plans: %s."
@@ -271,7 +258,8 @@ class DatabaseTask:
             ) from None
         if self.check_mode:
             return
-        addon = self._call(find_addon, action, database)
+        with api_errors_fail_task(action):
+            addon = find_addon(self.client, database)
         if addon["status"] != ADDON_RUNNING:
             # The API changes the plan of a running database only.
             if not self.params["wait"]:
@@ -281,20 +269,22 @@ class DatabaseTask:
                     database=database,
                 )
             self._wait(database)
-        self._call(change_plan, action, database, addon, plan_id)
+        with api_errors_fail_task(action):
+            change_plan(self.client, database, addon, plan_id)
 
     def _wait(self, database: dict[str, Any]) -> Optional[str]:
         if not self.params["wait"] or self.check_mode:
             return None
-        action = "read the status of database '%s'" % self.name
         try:
-            status: str = self._call(wait_until_running, action, database, self.params["wait_timeout"])
+            with api_errors_fail_task("read the status of database '%s'" % self.name):
+                status = wait_until_running(self.client, database, self.params["wait_timeout"])
         except NotRunning as stopped:
             raise TaskFailed(not_running_message(database, stopped), database=database) from None
         return status
 
     def _find(self) -> Optional[dict[str, Any]]:
-        found = self._call(find_database, "look up database '%s'" % self.name, self.name)
+        with api_errors_fail_task("look up database '%s'" % self.name):
+            found = find_database(self.client, self.name)
         if found is not None and found["name"] != self.name:
             # The lookup also answers to IDs; a task acts only on the database it names.
             raise TaskFailed(
@@ -302,13 +292,6 @@ class DatabaseTask:
                     self.name, found["name"])
             )
         return found
-
-    def _call(self, function: Any, action: str, *arguments: Any) -> Any:
-        """Call a resource function; an API error ends the task with a sentence naming ``action``."""
-        try:
-            return function(self.client, *arguments)
-        except ScalingoAPIError as error:
-            raise TaskFailed(error.sentence(action)) from None
 
     def _desired_database(self) -> dict[str, Any]:
         if not self.params["plan"]:
@@ -361,9 +344,23 @@ def not_running_message(database: dict[str, Any], stopped: NotRunning) -> str:
     return "%s, which waiting will not change: check the database in the Scalingo dashboard." % where
 
 
-def argument_spec() -> dict[str, Any]:
-    spec = scalingo_argument_spec()
-    spec.update(
+def check_input(params: dict[str, Any]) -> Optional[str]:
+    """What the argument spec cannot say about the options; checked before any request."""
+    return invalid_name_reason(params["name"]) or (
+        "Option wait_timeout must be 0 or more seconds." if params["wait_timeout"] < 0 else None
+    )
+
+
+def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
+    """The task's result for checked ``params``; raises TaskFailed when it fails."""
+    task = DatabaseTask(params, check_mode, diff)
+    if params["state"] == "absent":
+        return task.absent()
+    return task.present()
+
+
+DECLARATION = ModuleDeclaration(
+    options=dict(
         name=dict(type="str", required=True),
         technology=dict(type="str", default=TECHNOLOGIES[0], choices=list(TECHNOLOGIES)),
         plan=dict(type="str"),
@@ -372,37 +369,14 @@ def argument_spec() -> dict[str, Any]:
         state=dict(type="str", default="present", choices=["present", "absent"]),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=2400),
-    )
-    return spec
-
-
-def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
-    """The task's result for validated ``params``; raises TaskFailed when it fails."""
-    reason = (
-        invalid_input_reason(params, ("name", "plan", "project_id"))
-        or invalid_name_reason(params["name"])
-        or ("Option wait_timeout must be 0 or more seconds." if params["wait_timeout"] < 0 else None)
-    )
-    if reason:
-        raise TaskFailed(reason)
-    warning = insecure_settings_warning(params)
-    if warning:
-        warn(warning)
-    task = DatabaseTask(params, check_mode, diff)
-    if params["state"] == "absent":
-        return task.absent()
-    return task.present()
+    ),
+    logic=run,
+    check_input=check_input,
+)
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        result = run(module.params, module.check_mode, module._diff, module.warn)
-    except TaskFailed as failure:
-        module.fail_json(msg=failure.msg, **failure.details)
-    module.exit_json(**result)
+    DECLARATION.main()
 
 
 if __name__ == "__main__":

@@ -131,36 +131,24 @@ databases:
 
 from typing import Any, Callable, Optional
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    ScalingoAPIError,
-    ScalingoClient,
-)
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoClient
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     connection_url,
     find_addon,
     find_database,
     list_databases,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils._options import (
-    client_from_params,
-    insecure_settings_warning,
-    invalid_input_reason,
-    scalingo_argument_spec,
-)
-from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed
+from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.module_utils._options import client_from_params
+from ansible_collections.scalingo.cloud.plugins.module_utils._task import api_errors_fail_task
 
 
 def fetch_databases(client: ScalingoClient, ref: Optional[str]) -> list[dict[str, Any]]:
-    try:
-        if ref is None:
+    if ref is None:
+        with api_errors_fail_task("list databases"):
             return list_databases(client)
+    with api_errors_fail_task("look up database '%s'" % ref):
         found = find_database(client, ref)
-    except ScalingoAPIError as error:
-        raise TaskFailed(error.sentence("list databases" if ref is None else "look up database '%s'" % ref)) from None
     return [] if found is None else [found]
 
 
@@ -171,13 +159,11 @@ def add_details(
     detailed = []
     for database in databases:
         details: dict[str, Any] = {}
-        try:
+        with api_errors_fail_task("read the details of database '%s'" % database["name"]):
             if status:
                 details["status"] = find_addon(client, database)["status"]
             if url:
                 details["url"] = connection_url(client, database)
-        except ScalingoAPIError as error:
-            raise TaskFailed(error.sentence("read the details of database '%s'" % database["name"])) from None
         detailed.append(dict(database, **details))
     return detailed
 
@@ -188,28 +174,11 @@ def in_project(databases: list[dict[str, Any]], project_id: Optional[str]) -> li
     return [database for database in databases if database["project_id"] == project_id]
 
 
-def argument_spec() -> dict[str, Any]:
-    spec = scalingo_argument_spec()
-    spec.update(
-        name=dict(type="str"),
-        project_id=dict(type="str"),
-        include_status=dict(type="bool", default=False),
-        include_url=dict(type="bool", default=False),
-    )
-    return spec
-
-
 def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
-    """The task's result for validated ``params``; raises TaskFailed when it fails.
+    """The task's result for checked ``params``; raises TaskFailed when it fails.
 
     Reading changes nothing, so check mode and diff change nothing either.
     """
-    reason = invalid_input_reason(params, ("name", "project_id"))
-    if reason:
-        raise TaskFailed(reason)
-    warning = insecure_settings_warning(params)
-    if warning:
-        warn(warning)
     client = client_from_params(params)
     databases = in_project(fetch_databases(client, params["name"]), params["project_id"])
     return {
@@ -218,15 +187,19 @@ def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[st
     }
 
 
+DECLARATION = ModuleDeclaration(
+    options=dict(
+        name=dict(type="str"),
+        project_id=dict(type="str"),
+        include_status=dict(type="bool", default=False),
+        include_url=dict(type="bool", default=False),
+    ),
+    logic=run,
+)
+
+
 def main() -> None:
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        result = run(module.params, module.check_mode, module._diff, module.warn)
-    except TaskFailed as failure:
-        module.fail_json(msg=failure.msg, **failure.details)
-    module.exit_json(**result)
+    DECLARATION.main()
 
 
 if __name__ == "__main__":

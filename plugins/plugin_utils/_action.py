@@ -10,9 +10,11 @@ takes a few milliseconds. Most tasks of this collection talk to the Scalingo
 API from the controller itself (``hosts: localhost`` or
 ``delegate_to: localhost``), where that process would run as the same user,
 with the same environment, as the worker that starts it. There, the action
-runs the module's ``run()`` in the worker instead: same options, same
-validation, same result. Anywhere else (another host, ``become``, ``async``,
-or no requests on the controller), the module runs on the target as usual.
+runs the module's declaration in the worker instead: same options, same
+constraints, same checks, same result. Anywhere else (another host,
+``become``, ``async``, no requests on the controller, or the variable
+``scalingo_run_on_controller`` set to false), the module runs on its target
+as usual.
 """
 
 from __future__ import annotations
@@ -20,74 +22,117 @@ from __future__ import annotations
 import os
 import traceback
 from contextlib import contextmanager
-from types import ModuleType
 from typing import Any, Iterator, Mapping, Optional
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator, ValidationResult
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action.normal import ActionModule as NormalAction
+from ansible.utils.display import Display
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import HAS_REQUESTS
+from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed
 
 # The transport of ansible.builtin.local, however the play names it: commands run on the controller as the user
 # running Ansible.
 CONTROLLER_TRANSPORT = "local"
+# The variable that sends a task on the controller to a module process all the same.
+SWITCH = "scalingo_run_on_controller"
+
+display = Display()
+
+
+class WrongSwitch(Exception):
+    """The switch holds neither true nor false."""
 
 
 class ScalingoModuleAction(NormalAction):
-    """The action of a scalingo.cloud module; subclasses name the module in ``module``."""
+    """The action of a scalingo.cloud module; subclasses name the module's declaration in ``declaration``."""
 
-    module: ModuleType
+    declaration: ModuleDeclaration
 
     def run(self, tmp: Optional[str] = None, task_vars: Optional[dict[str, Any]] = None) -> dict[str, Any]:
-        if not self._runs_on_controller():
+        action = self._task.resolved_action or self._task.action
+        try:
+            reason = self._reason_to_run_on_target(task_vars or {})
+        except WrongSwitch as wrong:
+            return {"failed": True, "msg": str(wrong)}
+        host = self._play_context.remote_addr
+        if reason:
+            display.vvv("%s runs as a module on its target: %s." % (action, reason), host=host)
             return super().run(tmp, task_vars)
+        display.vvv(
+            "%s runs in Ansible's worker on the controller, without a module process (%s: false "
+            "runs it as a module)." % (action, SWITCH),
+            host=host,
+        )
         environment: dict[str, Any] = {}
         self._compute_environment_string(environment)
         return run_in_worker(
-            self.module,
-            self._task.resolved_action or self._task.action,
+            self.declaration,
+            action,
             dict(self._task.args),
             check_mode=bool(self._task.check_mode),
             diff=bool(self._task.diff),
             environment=environment,
         )
 
-    def _runs_on_controller(self) -> bool:
-        return (
-            self._connection.transport == CONTROLLER_TRANSPORT
+    def _reason_to_run_on_target(self, task_vars: dict[str, Any]) -> Optional[str]:
+        """Why this task must run its module in a process of its own, or None when the worker can run it."""
+        if not self._switch_is_on(task_vars):
+            return "%s is false" % SWITCH
+        if self._connection.transport != CONTROLLER_TRANSPORT:
+            return "its connection is %s, not local" % self._connection.transport
+        if self._play_context.become:
             # Another user would have another home, token cache and environment.
-            and not self._play_context.become
+            return "it uses become"
+        if self._task.async_val:
             # An async task must outlive the worker.
-            and not self._task.async_val
+            return "it is async"
+        if not HAS_REQUESTS:
             # The module on the target reports a missing requests in its own words.
-            and HAS_REQUESTS
-        )
+            return "the controller's Python has no requests"
+        return None
+
+    def _switch_is_on(self, task_vars: dict[str, Any]) -> bool:
+        # A delegated task reads the variables of the host it is delegated to, as its connection does.
+        variables = task_vars
+        if self._task.delegate_to:
+            variables = task_vars.get("ansible_delegated_vars", {}).get(self._task.delegate_to, task_vars)
+        value = self._templar.template(variables.get(SWITCH, True))
+        try:
+            return boolean(value, strict=True)
+        except TypeError:
+            raise WrongSwitch("%s must be true or false, not '%s'." % (SWITCH, value)) from None
 
 
 def run_in_worker(
-    module: ModuleType,
+    declaration: ModuleDeclaration,
     action: str,
     args: dict[str, Any],
     check_mode: bool,
     diff: bool,
     environment: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """The result ``module`` returns for ``args``, as its own process would have returned it.
+    """The result ``declaration`` gives for ``args``, as the module's own process would have returned it.
 
     ``environment`` is the task's ``environment`` keyword: options fall back to
     environment variables, and requests reads its proxies and CA bundle there.
     """
     warnings: list[str] = []
     with environment_of_task(environment):
-        validation = ArgumentSpecValidator(module.argument_spec()).validate(args)
+        validation = ArgumentSpecValidator(declaration.argument_spec(), **declaration.constraints()).validate(args)
         params = validation.validated_parameters
         try:
             if validation.error_messages:
-                raise TaskFailed(validation_message(action, validation.errors))
-            result = module.run(params, check_mode, diff, warnings.append)
+                raise TaskFailed(validation_message(action, validation))
+            if check_mode and not declaration.supports_check_mode:
+                # AnsibleModule's own result and words, at the same point: after validation.
+                result = {"skipped": True, "msg": "remote module (%s) does not support check mode" % action}
+            else:
+                result = declaration.run(params, check_mode, diff, warnings.append)
         except TaskFailed as failure:
             result = dict(failure.details, failed=True, msg=failure.msg)
         except Exception as error:  # pylint: disable=broad-exception-caught
@@ -99,17 +144,38 @@ def run_in_worker(
                 "exception": traceback.format_exc(),
             }
     result["invocation"] = {"module_args": params}
-    if warnings:
-        result["warnings"] = warnings
-    # As AnsibleModule does: no value of a no_log option (the API token) leaves in the result.
+    result.update(validation_notices(validation, warnings))
+    # As AnsibleModule does: no value of a no_log option (the API token) leaves in the result. ansible-core has
+    # no public name for these values; AnsibleModule itself reads this attribute.
     return dict(remove_values(result, validation._no_log_values))
 
 
-def validation_message(action: str, errors: Any) -> str:
+def validation_message(action: str, validation: ValidationResult) -> str:
     """The sentence AnsibleModule fails with for the same options."""
-    if isinstance(errors.errors[0], UnsupportedError):
-        return "Unsupported parameters for (%s) module: %s" % (action, errors.msg)
-    return str(errors.msg)
+    if isinstance(validation.errors.errors[0], UnsupportedError):
+        return "Unsupported parameters for (%s) module: %s" % (action, validation.errors.msg)
+    return str(validation.errors.msg)
+
+
+def validation_notices(validation: ValidationResult, warnings: list[str]) -> dict[str, Any]:
+    """The ``warnings`` and ``deprecations`` of the result, the validator's first, as AnsibleModule returns them.
+
+    AnsibleModule's validator (ModuleArgumentSpecValidator) records these in a
+    module process; in the worker it would print them at once instead of
+    returning them, so the plain validator is used and its findings are read
+    here. ansible-core gives them no public name: these are the attributes
+    ModuleArgumentSpecValidator itself reads.
+    """
+    notices: dict[str, Any] = {}
+    warnings = [
+        "Both option %s and its alias %s are set." % (alias["option"], alias["alias"])
+        for alias in validation._warnings
+    ] + warnings
+    if warnings:
+        notices["warnings"] = warnings
+    if validation._deprecations:
+        notices["deprecations"] = [dict(deprecation) for deprecation in validation._deprecations]
+    return notices
 
 
 @contextmanager

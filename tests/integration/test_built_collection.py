@@ -26,18 +26,14 @@ SHIPPED = [
     "CHANGELOG.md",
     "requirements.txt",
     "meta/runtime.yml",
-    "plugins/modules/scalingo_database.py",
-    "plugins/modules/scalingo_database_info.py",
-    "plugins/module_utils/_client.py",
-    "plugins/module_utils/_databases.py",
-    "plugins/module_utils/_options.py",
-    "plugins/module_utils/_task.py",
-    "plugins/action/scalingo_database.py",
-    "plugins/action/scalingo_database_info.py",
-    "plugins/plugin_utils/_action.py",
-    "plugins/doc_fragments/scalingo.py",
     "docs/guide.md",
     "examples/provision.yml",
+    # Every plugin: modules, their helpers, actions and doc fragments.
+    *sorted(
+        path.relative_to(REPO_ROOT).as_posix()
+        for path in (REPO_ROOT / "plugins").rglob("*.py")
+        if "__pycache__" not in path.parts
+    ),
 ]
 NOT_SHIPPED_PREFIXES = (".venv", ".git", ".ci", ".pytest_cache", ".hypothesis", "build/", "tests/output", "Makefile", "scripts/")
 

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database, scalingo_database_info
-from tests.conftest import REPO_ROOT
+from tests.conftest import MODULE_NAMES, REPO_ROOT, module_named
 from tests.integration.conftest import RunPlaybook
 from tests.simulator import RunningSimulator
 
@@ -25,7 +24,7 @@ def names(simulator: RunningSimulator) -> list[str]:
 
 
 def test_the_modules_examples_run(simulator: RunningSimulator, run_playbook: RunPlaybook, tmp_path: Path) -> None:
-    tasks = yaml.safe_load(scalingo_database.EXAMPLES) + yaml.safe_load(scalingo_database_info.EXAMPLES)
+    tasks = [task for name in MODULE_NAMES for task in yaml.safe_load(module_named(name).EXAMPLES)]
     playbook = tmp_path / "examples.yml"
     playbook.write_text(yaml.safe_dump([{"name": "Module examples", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
 

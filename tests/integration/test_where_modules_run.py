@@ -2,15 +2,16 @@
 # Copyright: scalingo.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What a task on the controller shares with a module process: the task's environment, async, and timeout."""
+"""Which path runs a task on the controller, and what it shares with a module process: environment, async, timeout."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import pytest
 
-from tests.integration.conftest import IN_WORKER, ON_TARGET, RunPlaybook
+from tests.integration.conftest import IN_WORKER, ON_TARGET, RunPlaybook, sends_a_module
 from tests.simulator import Fault, RunningSimulator
 
 
@@ -61,3 +62,66 @@ def test_the_task_timeout_stops_a_task_held_up_by_the_api(
 
     assert not run.succeeded
     assert "Timed out after 2 second" in run.output, run.output
+
+
+IN_WORKER_LINE = "runs in Ansible's worker on the controller, without a module process"
+AS_MODULE_LINE = "runs as a module on its target: scalingo_run_on_controller is false."
+
+
+def task_outputs(output: str) -> dict[str, str]:
+    """The -vvv output of each task of a run, by the task's name."""
+    parts = re.split(r"^TASK \[(.+?)\] \**$", output, flags=re.MULTILINE)
+    return dict(zip(parts[1::2], parts[2::2]))
+
+
+def test_the_switch_runs_a_task_on_the_controller_as_a_module(
+    simulator: RunningSimulator, run_playbook: RunPlaybook
+) -> None:
+    simulator.app.add_database("orders-production")
+
+    run = run_playbook("switch.yml", sends_modules=True, db_name="orders-production", play_switch="true")
+
+    assert run.succeeded, run.output
+    tasks = task_outputs(run.output)
+    off, default = tasks["Look up with the switch off on the task"], tasks["Look up with the switch of the play"]
+    assert sends_a_module(off) and AS_MODULE_LINE in off and IN_WORKER_LINE not in off
+    assert not sends_a_module(default) and IN_WORKER_LINE in default and AS_MODULE_LINE not in default
+
+
+def test_the_switch_set_for_the_play_runs_every_task_as_a_module(
+    simulator: RunningSimulator, run_playbook: RunPlaybook
+) -> None:
+    simulator.app.add_database("orders-production")
+
+    run = run_playbook("switch.yml", sends_modules=True, db_name="orders-production", play_switch="false")
+
+    assert run.succeeded, run.output
+    for name in ("Look up with the switch off on the task", "Look up with the switch of the play"):
+        task = task_outputs(run.output)[name]
+        assert sends_a_module(task) and AS_MODULE_LINE in task and IN_WORKER_LINE not in task, name
+
+
+def test_the_switch_as_an_extra_variable_runs_the_module_as_a_module(
+    simulator: RunningSimulator, run_playbook: RunPlaybook
+) -> None:
+    run = run_playbook(
+        "database.yml", sends_modules=True, scalingo_run_on_controller="false", db_name="orders-production",
+        db_plan="postgresql-dr-starter-4096", expect_changed="true",
+    )
+
+    assert run.succeeded, run.output
+    assert AS_MODULE_LINE in run.output and IN_WORKER_LINE not in run.output
+    assert [database["name"] for database in simulator.app.databases()] == ["orders-production"]
+
+
+def test_a_switch_that_is_not_a_boolean_fails_before_any_request(
+    simulator: RunningSimulator, run_playbook: RunPlaybook
+) -> None:
+    run = run_playbook(
+        "database.yml", scalingo_run_on_controller="sometimes", db_name="orders-production",
+        db_plan="postgresql-dr-starter-4096", expect_changed="true",
+    )
+
+    assert not run.succeeded
+    assert "scalingo_run_on_controller must be true or false, not 'sometimes'." in run.output
+    assert simulator.app.state.requests == []

@@ -17,6 +17,7 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.scalingo.cloud.plugins.module_utils import _client
 from ansible_collections.scalingo.cloud.plugins.plugin_utils._action import run_in_worker
+from tests.conftest import COLLECTION, action_named
 
 
 @dataclass
@@ -62,11 +63,12 @@ def run_main(main: Callable[[], None], args: dict[str, Any], check_mode: bool = 
 
 
 def run_worker(main: Callable[[], None], args: dict[str, Any], check_mode: bool = False, diff: bool = False) -> ModuleOutcome:
-    """How the same module ends when its action runs it in Ansible's worker process."""
-    module = sys.modules[main.__module__]
-    action = "scalingo.cloud." + main.__module__.rsplit(".", 1)[-1]
-    result = run_in_worker(module, action, args, check_mode=check_mode, diff=diff, environment={})
-    assert set(result["invocation"]["module_args"]) == set(module.argument_spec())
+    """How the same module ends when its action plugin runs it in Ansible's worker process."""
+    name = main.__module__.rsplit(".", 1)[-1]
+    declaration = action_named(name).declaration
+    assert declaration is sys.modules[main.__module__].DECLARATION, "the action of %s runs another module" % name
+    result = run_in_worker(declaration, "%s.%s" % (COLLECTION, name), args, check_mode, diff, environment={})
+    assert set(result["invocation"]["module_args"]) == set(declaration.argument_spec())
     del result["invocation"]
     warnings = result.pop("warnings", [])
     return ModuleOutcome(result.pop("failed", False), result, warnings)

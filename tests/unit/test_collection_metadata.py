@@ -6,24 +6,48 @@
 
 from __future__ import annotations
 
-from types import ModuleType
-from typing import Any
+import inspect
 
 import pytest
 import yaml
 
 from ansible_collections.scalingo.cloud.plugins.doc_fragments.scalingo import ModuleDocFragment
 from ansible_collections.scalingo.cloud.plugins.module_utils._options import scalingo_argument_spec
-from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database, scalingo_database_info
-from tests.conftest import REPO_ROOT
+from tests.conftest import COLLECTION, MODULE_NAMES, REPO_ROOT, action_named, module_named
 
-MODULES_DIR = REPO_ROOT / "plugins" / "modules"
+
+def test_the_modules_are_found() -> None:
+    assert "scalingo_database" in MODULE_NAMES and "scalingo_database_info" in MODULE_NAMES
 
 
 def test_the_action_group_lists_exactly_the_modules() -> None:
     runtime = yaml.safe_load((REPO_ROOT / "meta" / "runtime.yml").read_text())
-    modules = sorted(path.stem for path in MODULES_DIR.glob("*.py") if path.stem != "__init__")
-    assert sorted(runtime["action_groups"]["scalingo"]) == modules
+    assert sorted(runtime["action_groups"]["scalingo"]) == list(MODULE_NAMES)
+
+
+@pytest.mark.parametrize("name", MODULE_NAMES)
+def test_each_module_has_its_action_plugin(name: str) -> None:
+    assert (REPO_ROOT / "plugins" / "action" / (name + ".py")).is_file(), "plugins/action/%s.py is missing" % name
+    assert action_named(name).declaration is module_named(name).DECLARATION
+
+
+@pytest.mark.parametrize("name", MODULE_NAMES)
+def test_each_module_has_its_reference_page(name: str) -> None:
+    page = REPO_ROOT / "docs" / "modules" / ("%s.%s_module.rst" % (COLLECTION, name))
+    assert page.is_file(), "%s is missing: run make docs" % page.relative_to(REPO_ROOT)
+
+
+@pytest.mark.parametrize("name", MODULE_NAMES)
+def test_each_module_has_examples_of_itself_for_the_examples_test_to_run(name: str) -> None:
+    tasks = yaml.safe_load(module_named(name).EXAMPLES)
+    assert isinstance(tasks, list) and tasks, "%s has no EXAMPLES" % name
+    assert any("%s.%s" % (COLLECTION, name) in task for task in tasks), "no example of %s uses it" % name
+
+
+@pytest.mark.parametrize("name", MODULE_NAMES)
+def test_each_module_main_only_hands_its_declaration_over(name: str) -> None:
+    source = inspect.getsource(module_named(name).main).strip().splitlines()
+    assert source == ["def main() -> None:", "    DECLARATION.main()"]
 
 
 def _comparable(spec: dict[str, Any]) -> dict[str, Any]:
@@ -39,11 +63,12 @@ def test_the_doc_fragment_documents_the_shared_argument_spec() -> None:
         assert option.get("no_log", False) == (name == "api_token"), name
 
 
-@pytest.mark.parametrize("module", [scalingo_database, scalingo_database_info], ids=lambda module: module.__name__.rsplit(".", 1)[-1])
-def test_each_module_documents_its_own_options(module: ModuleType) -> None:
+@pytest.mark.parametrize("name", MODULE_NAMES)
+def test_each_module_documents_its_own_options(name: str) -> None:
+    module = module_named(name)
     documented = yaml.safe_load(module.DOCUMENTATION)["options"]
-    spec = module.argument_spec()
-    own = {name: option for name, option in spec.items() if name not in scalingo_argument_spec()}
+    own = dict(module.DECLARATION.options)
     assert sorted(documented) == sorted(own)
-    for name, option in own.items():
-        assert _comparable(documented[name]) == _comparable(option), name
+    for option_name, option in own.items():
+        assert _comparable(documented[option_name]) == _comparable(option), option_name
+    assert not set(own) & set(scalingo_argument_spec()), "a module option hides a connection option"

@@ -18,7 +18,7 @@ import responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database, scalingo_database_info
+from tests.conftest import MODULE_NAMES, module_named
 from tests.unit.conftest import ModuleOutcome
 from tests.unit.helpers import API_TOKEN, API_URL, AUTH_URL, BEARER_TOKEN
 
@@ -87,31 +87,45 @@ CONNECTION_OPTIONS = {
     "token_cache": st.booleans(),
 }
 NAMES = st.text(max_size=60) | st.sampled_from(["orders-production", "abcdef", "54100930736f7563d5030000"])
-PARAMS = {
-    "scalingo_database": st.fixed_dictionaries(
-        {"name": NAMES},
-        optional=dict(
-            CONNECTION_OPTIONS,
-            plan=TEXT_OR_NOTHING | st.sampled_from(["postgresql-dr-starter-4096", "postgresql-dr-business-4096"]),
-            project_id=TEXT_OR_NOTHING,
-            technology=st.sampled_from(["postgresql-ng", "mysql", 3]),
-            state=st.sampled_from(["present", "absent", None]),
-            wait=st.booleans(),
-            wait_timeout=st.sampled_from([0, 1, -1, "long"]),
-            allow_plan_change=st.booleans(),
-        ),
-    ),
-    "scalingo_database_info": st.fixed_dictionaries(
-        {},
-        optional=dict(
-            CONNECTION_OPTIONS,
-            name=NAMES | st.none(),
-            project_id=TEXT_OR_NOTHING,
-            include_status=st.booleans(),
-            include_url=st.booleans(),
-        ),
-    ),
-}
+# Values worth trying for options whose name says what they hold, whichever module has them; every other option
+# gets values of its type (of_type), so that a new module is covered without being listed here.
+CHOSEN = dict(
+    CONNECTION_OPTIONS,
+    name=NAMES,
+    plan=TEXT_OR_NOTHING | st.sampled_from(["postgresql-dr-starter-4096", "postgresql-dr-business-4096"]),
+    project_id=TEXT_OR_NOTHING,
+    technology=st.sampled_from(["postgresql-ng", "mysql", 3]),
+    state=st.sampled_from(["present", "absent", None]),
+    wait_timeout=st.sampled_from([0, 1, -1, "long"]),
+)
+# Set by the test itself.
+FIXED = ("api_token", "auth_url")
+
+
+def of_type(option: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Values for an option: mostly of its type or among its choices, some not."""
+    if "choices" in option:
+        return st.sampled_from(list(option["choices"]) + ["not-a-choice", None])
+    kind = option.get("type", "str")
+    typed = {
+        "bool": st.booleans(),
+        "int": st.integers(min_value=-5, max_value=5000),
+        "float": st.floats(min_value=-5, max_value=5000),
+        "str": TEXT_OR_NOTHING,
+        "list": st.lists(JSON_VALUES, max_size=4),
+        "dict": st.dictionaries(st.text(max_size=10), JSON_VALUES, max_size=3),
+    }.get(kind, JSON_VALUES)
+    return typed | JSON_VALUES
+
+
+def params_of(module: ModuleType) -> st.SearchStrategy[dict[str, Any]]:
+    spec = module.DECLARATION.argument_spec()
+    strategies = {
+        name: CHOSEN[name] if name in CHOSEN else of_type(option) for name, option in spec.items() if name not in FIXED
+    }
+    required = {name: value for name, value in strategies.items() if spec[name].get("required")}
+    optional = {name: value for name, value in strategies.items() if name not in required}
+    return st.fixed_dictionaries(required, optional=optional)
 
 
 def answering(answers: list[tuple[int, str, Any]]) -> Callable[[Any], tuple[int, dict[str, str], str]]:
@@ -142,18 +156,19 @@ def check_outcome(outcome: ModuleOutcome) -> None:
         assert outcome.result["changed"] in (True, False)
 
 
-@pytest.mark.parametrize("module", [scalingo_database, scalingo_database_info], ids=lambda module: module.__name__.rsplit(".", 1)[-1])
+@pytest.mark.parametrize("name", MODULE_NAMES)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), exchanges=EXCHANGES, answers=ANSWERS, check_mode=st.booleans())
 def test_no_traceback_and_no_token_whatever_happens(
     run_module: RunModule,
-    module: ModuleType,
+    name: str,
     data: st.DataObject,
     exchanges: list[tuple[int, str, Any]],
     answers: list[tuple[int, str, Any]],
     check_mode: bool,
 ) -> None:
-    params = data.draw(PARAMS[module.__name__.rsplit(".", 1)[-1]], label="params")
+    module = module_named(name)
+    params = data.draw(params_of(module), label="params")
     args = {key: value for key, value in params.items() if value is not None}
     args.setdefault("api_url", API_URL)
     args.update(api_token=API_TOKEN, auth_url=AUTH_URL)

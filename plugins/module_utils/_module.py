@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one declaration of a scalingo.cloud module, which both of its execution paths read.
+
+Private to the scalingo.cloud collection. A module's logic runs in one of two
+places: in the module's own process on its target, through ``AnsibleModule``
+(``ModuleDeclaration.main``), or, for a task on the controller, in Ansible's
+worker (the collection's action plugins). Both take from the module's
+``ModuleDeclaration`` its options and every constraint between them, whether
+it supports check mode, and ``run``: the checks all modules share, then the
+module's own logic. A module file holds its documentation, its logic and its
+declaration; its ``main()`` only hands the declaration over.
+
+This file is where module_utils meets Ansible's module API: it alone builds an
+``AnsibleModule``; the logic it runs knows only parameters and results.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.scalingo.cloud.plugins.module_utils._options import (
+    insecure_settings_warning,
+    invalid_input_reason,
+    scalingo_argument_spec,
+)
+from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed
+
+# typing's names rather than dict[...] here: these aliases are evaluated when the file loads, on a target's
+# Python too.
+Params = Dict[str, Any]
+Result = Dict[str, Any]
+Warn = Callable[[str], None]
+# A module's own logic: (validated params, check_mode, diff, warn) -> the task's result; raises TaskFailed.
+Logic = Callable[[Params, bool, bool, Warn], Result]
+InputCheck = Callable[[Params], Optional[str]]
+
+
+def _no_more_checks(params: Params) -> Optional[str]:
+    return None
+
+
+@dataclass(frozen=True)
+class ModuleDeclaration:
+    """Everything both execution paths need to know about one module.
+
+    ``options`` are the module's own; the connection options every module
+    shares are added to them. The constraints take the forms ``AnsibleModule``
+    takes. ``check_input`` gives a sentence for a wrong value the spec cannot
+    express (a name's syntax, say), or None; it runs after the shared checks
+    and before ``logic``, so before any request.
+    """
+
+    options: Mapping[str, Dict[str, Any]]
+    logic: Logic
+    check_input: InputCheck = _no_more_checks
+    supports_check_mode: bool = True
+    mutually_exclusive: Sequence[Sequence[str]] = ()
+    required_together: Sequence[Sequence[str]] = ()
+    required_one_of: Sequence[Sequence[str]] = ()
+    required_if: Sequence[Sequence[Any]] = ()
+    required_by: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    def argument_spec(self) -> Params:
+        """A fresh copy every time: validators fill in what they are given."""
+        spec = scalingo_argument_spec()
+        spec.update(deepcopy(dict(self.options)))
+        return spec
+
+    def constraints(self) -> Params:
+        """The keyword arguments that ``AnsibleModule`` and ``ArgumentSpecValidator`` both take."""
+        return {
+            "mutually_exclusive": _lists(self.mutually_exclusive),
+            "required_together": _lists(self.required_together),
+            "required_one_of": _lists(self.required_one_of),
+            "required_if": _lists(self.required_if),
+            "required_by": {option: list(others) for option, others in self.required_by.items()} or None,
+        }
+
+    def run(self, params: Params, check_mode: bool, diff: bool, warn: Warn) -> Result:
+        """The task's result for ``params``, already validated against the spec and its constraints.
+
+        Raises TaskFailed when the task fails.
+        """
+        reason = invalid_input_reason(params, self.argument_spec()) or self.check_input(params)
+        if reason:
+            raise TaskFailed(reason)
+        warning = insecure_settings_warning(params)
+        if warning:
+            warn(warning)
+        return self.logic(params, check_mode, diff, warn)
+
+    def main(self) -> None:
+        """Run the module in its own process, as Ansible runs it on a target."""
+        module = AnsibleModule(
+            argument_spec=self.argument_spec(), supports_check_mode=self.supports_check_mode, **self.constraints()
+        )
+        if not HAS_REQUESTS:
+            module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        try:
+            # AnsibleModule has no public name for diff mode; _diff is what its own helpers read.
+            result = self.run(module.params, module.check_mode, module._diff, module.warn)
+        except TaskFailed as failure:
+            module.fail_json(msg=failure.msg, **failure.details)
+        module.exit_json(**result)
+
+
+def _lists(groups: Sequence[Sequence[Any]]) -> Optional[List[List[Any]]]:
+    """A copy in the shape ansible-core's checks expect (they accept lists), or None for none."""
+    return [list(group) for group in groups] or None
