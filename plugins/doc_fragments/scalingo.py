@@ -99,6 +99,8 @@ attributes:
         module's code in the Ansible worker that handles the task, without a module process per loop item; options,
         results and the task's C(environment) are the same.
       - Anywhere else the module runs on its target, which then needs C(requests).
+      - Set the variable C(scalingo_run_on_controller=false) to run the module as a module on the controller too,
+        with its C(ansible_python_interpreter) and a process of its own.
   action_group:
     description: Use C(group/scalingo.cloud.scalingo) in C(module_defaults) to set defaults for this module.
     support: full

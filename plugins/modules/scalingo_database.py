@@ -135,27 +135,22 @@ database:
   contains:
     id:
       description: Unique ID of the database. V(null) in check mode when the database would be created.
-      returned: success
       type: str
       sample: 54100930736f7563d5030000
     name:
       description: Name of the database.
-      returned: success
       type: str
       sample: orders-production
     project_id:
       description: ID of the project the database belongs to.
-      returned: success
       type: str
       sample: pr-82a3cac5-9b25-473e-b33d-6272b87e636f
     technology:
       description: Database technology.
-      returned: success
       type: str
       sample: postgresql-ng
     plan:
       description: Plan of the database.
-      returned: success
       type: str
       sample: postgresql-dr-starter-4096
 status:
