@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -75,14 +75,16 @@ class ModuleDeclaration:
         return spec
 
     def constraints(self) -> Params:
-        """The keyword arguments that ``AnsibleModule`` and ``ArgumentSpecValidator`` both take."""
-        return {
-            "mutually_exclusive": _lists(self.mutually_exclusive),
-            "required_together": _lists(self.required_together),
-            "required_one_of": _lists(self.required_one_of),
-            "required_if": _lists(self.required_if),
-            "required_by": {option: list(others) for option, others in self.required_by.items()} or None,
+        """The keyword arguments that ``AnsibleModule`` and ``ArgumentSpecValidator`` both take; none left empty."""
+        constraints: Params = {
+            "mutually_exclusive": [list(group) for group in self.mutually_exclusive],
+            "required_together": [list(group) for group in self.required_together],
+            "required_one_of": [list(group) for group in self.required_one_of],
+            "required_if": [list(rule) for rule in self.required_if],
+            "required_by": {option: list(others) for option, others in self.required_by.items()},
         }
+        # Copies in the shapes ansible-core's checks expect; an empty one is left out, as if not given.
+        return {name: value for name, value in constraints.items() if value}
 
     def run(self, params: Params, check_mode: bool, diff: bool, warn: Warn) -> Result:
         """The task's result for ``params``, already validated against the spec and its constraints.
@@ -111,7 +113,3 @@ class ModuleDeclaration:
             module.fail_json(msg=failure.msg, **failure.details)
         module.exit_json(**result)
 
-
-def _lists(groups: Sequence[Sequence[Any]]) -> Optional[List[List[Any]]]:
-    """A copy in the shape ansible-core's checks expect (they accept lists), or None for none."""
-    return [list(group) for group in groups] or None

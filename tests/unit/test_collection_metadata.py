@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import pytest
 import yaml

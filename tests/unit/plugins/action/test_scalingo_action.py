@@ -21,7 +21,7 @@ from ansible_collections.scalingo.cloud.plugins.plugin_utils._action import (
     environment_of_task,
     run_in_worker,
 )
-from tests.conftest import MODULE_NAMES, action_named, module_named
+from tests.conftest import action_named
 from tests.unit.conftest import run_main
 from tests.unit.helpers import API_TOKEN, API_URL, BEARER_TOKEN, CONNECTION_ARGS, EXCHANGE_URL, basic_auth_header, expect_exchange
 
@@ -42,11 +42,6 @@ def action(
     # Variables reach the action as they are written; the templar renders them (here: as they are).
     templar = mock.Mock(template=lambda value: value)
     return DATABASE_ACTION(task, connection, play_context, loader=mock.Mock(), templar=templar, shared_loader_obj=None)
-
-
-@pytest.mark.parametrize("name", MODULE_NAMES)
-def test_each_module_has_an_action_that_runs_its_own_declaration(name: str) -> None:
-    assert action_named(name).declaration is module_named(name).DECLARATION
 
 
 def test_a_task_on_the_controller_runs_in_the_worker() -> None:
