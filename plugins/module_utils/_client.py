@@ -17,7 +17,7 @@ import random
 import time
 import traceback
 from typing import Any, Callable, Optional
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import BearerTokenCache
 
@@ -70,7 +70,9 @@ class ScalingoAPIError(Exception):
     failure, a body of an unexpected shape). ``field_errors`` holds the API's
     per-field reasons of a 422. ``may_have_applied`` is true when a request
     with side effects failed in a way that does not tell whether the server
-    acted on it (a lost answer, a gateway error).
+    acted on it (a lost answer, a gateway error). ``is_not_found`` is true
+    only for the API's own answer that what was asked for does not exist: a
+    404 with the API's JSON error, never a router's or a proxy's page.
     """
 
     def __init__(
@@ -81,6 +83,7 @@ class ScalingoAPIError(Exception):
         message: str,
         field_errors: Optional[dict[str, list[str]]] = None,
         may_have_applied: bool = False,
+        is_not_found: bool = False,
     ) -> None:
         self.method = method
         self.path = path
@@ -88,6 +91,7 @@ class ScalingoAPIError(Exception):
         self.message = message
         self.field_errors = field_errors or {}
         self.may_have_applied = may_have_applied
+        self.is_not_found = is_not_found
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -100,10 +104,6 @@ class ScalingoAPIError(Exception):
         if self.status is None:
             return "Could not %s on Scalingo: %s" % (action, self.message)
         return "Scalingo API refused to %s (%d): %s" % (action, self.status, self.message)
-
-    @property
-    def is_not_found(self) -> bool:
-        return self.status == 404
 
     def has_field_error(self, field: str, message: str) -> bool:
         return self.status == 422 and message in self.field_errors.get(field, [])
@@ -146,28 +146,56 @@ class RetryBudget:
         return "gave up after %s over %.0f seconds" % (attempts, self.waited)
 
 
-def error_details(response: "requests.Response") -> tuple[str, dict[str, list[str]]]:
+def error_details(response: "requests.Response", redact: Callable[[str], str]) -> tuple[str, dict[str, list[str]]]:
     """The API's own explanation of a failed request, as one line, and its per-field reasons.
 
     Scalingo answers ``{"error": "..."}`` or ``{"errors": {field: [msgs]}}``;
     proxies in front of it answer HTML or plain text, quoted shortened. A JSON
-    body of another shape is not quoted: it may hold anything.
+    body of another shape is not quoted: it may hold anything. ``redact``
+    takes the secrets out of the text before anything is cut, so that no cut
+    can hide a token from it.
     """
     try:
         body = response.json()
     except ValueError:
-        return _describe_text_body(response.text), {}
+        return _describe_text_body(redact(response.text)), {}
     if isinstance(body, dict):
         if body.get("error"):
-            return str(body["error"]), {}
+            return redact(str(body["error"])), {}
         errors = body.get("errors")
         if isinstance(errors, dict) and errors:
-            field_errors = {str(field): _as_messages(messages) for field, messages in errors.items()}
+            field_errors = {
+                redact(str(field)): [redact(message) for message in _as_messages(messages)]
+                for field, messages in errors.items()
+            }
             text = "; ".join("%s %s" % (field, ", ".join(messages)) for field, messages in field_errors.items())
             return text, field_errors
         if isinstance(errors, list) and errors:
-            return "; ".join(str(message) for message in errors), {}
+            return redact("; ".join(str(message) for message in errors)), {}
     return "unexpected answer: JSON without an error message", {}
+
+
+def is_the_apis_error(response: "requests.Response") -> bool:
+    """Whether a failed answer is the Scalingo API's own JSON error (``{"error": "..."}``), not a router's page."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and isinstance(body.get("error"), str)
+
+
+def _describe_foreign_answer(response: "requests.Response") -> str:
+    """What a failed answer that is not the API's was, in a few words, quoting nothing of it."""
+    text = response.text
+    if not text.strip():
+        return "an empty answer"
+    if _is_html(text):
+        return "an HTML page"
+    try:
+        response.json()
+    except ValueError:
+        return "a plain-text answer"
+    return "JSON that is not the API's error"
 
 
 def _as_messages(messages: Any) -> list[str]:
@@ -287,13 +315,13 @@ class ScalingoClient:
         body: Optional[dict[str, Any]],
         params: Optional[dict[str, Any]],
     ) -> "requests.Response":
-        headers = {"Authorization": "Bearer %s" % self._bearer()}
         return self._send(
             method,
             self.api_url + path,
             path,
             idempotent=method in IDEMPOTENT_METHODS,
-            headers=headers,
+            # As an auth, not a header: requests then never puts ~/.netrc or a URL's user:password in its place.
+            auth=_bearer_auth(self._bearer()),
             json=body,
             params=params,
         )
@@ -323,6 +351,10 @@ class ScalingoClient:
             raise ScalingoAPIError(
                 "POST", TOKEN_EXCHANGE_PATH, 401, "the API token was refused (wrong, expired or revoked token)"
             )
+        if response.status_code == 404:
+            # Whatever its body says: there is no exchange at this address, which is a setting to fix.
+            message = "%s has no token exchange (404): check auth_url, usually %s" % (_url_of(url), DEFAULT_AUTH_URL)
+            raise ScalingoAPIError("POST", TOKEN_EXCHANGE_PATH, None, message)
         answer = self._decode("POST", TOKEN_EXCHANGE_PATH, response, idempotent=True)
         token = answer.get("token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
@@ -332,19 +364,25 @@ class ScalingoClient:
     def _send(self, method: str, url: str, path: str, idempotent: bool, **kwargs: Any) -> "requests.Response":
         """Send a request until it gets an answer worth returning, within the retry budget."""
         budget = self.retry_budget()
+        option = "auth_url" if path == TOKEN_EXCHANGE_PATH else "api_url"
         while True:
             try:
                 # verify goes with each request: a Session-level value loses to REQUESTS_CA_BUNDLE.
+                # The API does not redirect: a redirect is never followed, so no answer comes from elsewhere.
                 response = self._session.request(
-                    method, url, timeout=self.timeout, verify=self.validate_certs, **kwargs
+                    method, url, timeout=self.timeout, verify=self.validate_certs, allow_redirects=False, **kwargs
                 )
             except requests.exceptions.SSLError:
                 # A certificate that failed verification fails the same way next time: no retry.
                 message = "the TLS certificate of %s could not be verified" % _host_of(url)
                 raise ScalingoAPIError(method, path, None, message) from None
+            except _NEVER_SUCCEED as exception:
+                raise ScalingoAPIError(method, path, None, _hopeless_reason(exception, url, option)) from None
             except requests.exceptions.RequestException as exception:
                 failure, retry_after = self._transport_failure(method, path, url, exception, idempotent), None
             else:
+                if response.is_redirect:
+                    raise ScalingoAPIError(method, path, None, _redirect_reason(response, option))
                 if response.status_code not in RETRYABLE_STATUSES:
                     return response
                 failure, retry_after = self._answer_failure(method, path, response, idempotent), _retry_after(response)
@@ -370,18 +408,24 @@ class ScalingoClient:
     def _answer_failure(
         self, method: str, path: str, response: "requests.Response", idempotent: bool
     ) -> ScalingoAPIError:
+        if response.status_code == 404 and not is_the_apis_error(response):
+            # A router or a proxy, not the API: the URL is wrong, and nothing may be taken as absent.
+            message = "%s answered 404 with %s, not the Scalingo API's own answer: check api_url" % (
+                _url_of(response.url or self.api_url + path), _describe_foreign_answer(response))
+            return ScalingoAPIError(method, path, None, message)
         field_errors: dict[str, list[str]] = {}
         if _answers_hold_secrets(path):
             message = unquoted_error_details(response)
         else:
-            message, field_errors = error_details(response)
+            message, field_errors = error_details(response, self._redact)
         return ScalingoAPIError(
             method,
             path,
             response.status_code,
-            self._redact(message),
+            message,
             field_errors=field_errors,
             may_have_applied=not idempotent and response.status_code in AMBIGUOUS_STATUSES,
+            is_not_found=response.status_code == 404,
         )
 
     def _decode(self, method: str, path: str, response: "requests.Response", idempotent: bool) -> Any:
@@ -394,15 +438,75 @@ class ScalingoClient:
         except ValueError:
             if _answers_hold_secrets(path):
                 raise ScalingoAPIError(method, path, None, "unexpected answer: " + unquoted_error_details(response))
-            message = "unexpected answer, not JSON: %s" % error_details(response)[0]
-            raise ScalingoAPIError(method, path, None, self._redact(message)) from None
+            message = "unexpected answer, not JSON: %s" % error_details(response, self._redact)[0]
+            raise ScalingoAPIError(method, path, None, message) from None
 
     def _redact(self, text: str) -> str:
-        # An API or a proxy may echo what it was sent; never pass a token on.
-        for secret in (self._api_token, self._bearer_token):
-            if secret:
-                text = text.replace(secret, "********")
-        return text
+        # An API or a proxy may echo what it was sent; never pass a token on, whole or in part.
+        return redact_secrets(text, [secret for secret in (self._api_token, self._bearer_token) if secret])
+
+
+# The shortest piece of a token that is masked where it appears alone: long enough that ordinary words of an
+# answer are left alone, short enough that no useful part of a token gets through.
+_SECRET_PIECE = 12
+REDACTED = "********"
+
+
+def redact_secrets(text: str, secrets: list[str]) -> str:
+    """``text`` with every secret, and every piece of one at least _SECRET_PIECE characters long, masked."""
+    masked = [False] * len(text)
+    for secret in secrets:
+        width = min(len(secret), _SECRET_PIECE)
+        pieces = {secret[start:start + width] for start in range(len(secret) - width + 1)}
+        for start in range(len(text) - width + 1):
+            if text[start:start + width] in pieces:
+                masked[start:start + width] = [True] * width
+    redacted: list[str] = []
+    for index, character in enumerate(text):
+        if not masked[index]:
+            redacted.append(character)
+        elif index == 0 or not masked[index - 1]:
+            redacted.append(REDACTED)
+    return "".join(redacted)
+
+
+def _bearer_auth(token: str) -> Callable[[Any], Any]:
+    """A requests auth that sends the bearer token; requests takes any callable that fills in a request."""
+
+    def authorize(request: Any) -> Any:
+        request.headers["Authorization"] = "Bearer %s" % token
+        return request
+
+    return authorize
+
+
+# Requests that fail the same way every time: a URL or a header requests cannot send, a redirect loop.
+_NEVER_SUCCEED: tuple[type[Exception], ...] = (
+    (
+        requests.exceptions.TooManyRedirects,
+        requests.exceptions.InvalidHeader,
+        requests.exceptions.InvalidURL,
+        requests.exceptions.InvalidSchema,
+        requests.exceptions.MissingSchema,
+    )
+    if HAS_REQUESTS
+    else ()
+)
+
+
+def _hopeless_reason(exception: Exception, url: str, option: str) -> str:
+    # requests's own words may quote a header, that is a token: never repeat them.
+    if isinstance(exception, requests.exceptions.InvalidHeader):
+        return "a header HTTP cannot carry, a token with a space or a line break in it"
+    if isinstance(exception, requests.exceptions.TooManyRedirects):
+        return "too many redirects at %s: check %s" % (_url_of(url), option)
+    return "a URL requests cannot use, %s: check %s" % (_url_of(url), option)
+
+
+def _redirect_reason(response: "requests.Response", option: str) -> str:
+    target = urljoin(response.url or "", response.headers.get("Location", ""))
+    return "answered %d, a redirect to %s; the Scalingo API does not redirect: check %s" % (
+        response.status_code, _host_of(target), option)
 
 
 def _answers_hold_secrets(path: str) -> bool:
@@ -437,6 +541,11 @@ def _retry_after(response: "requests.Response") -> Optional[float]:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return max(0.0, (moment - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
+
+
+def _url_of(url: str) -> str:
+    """Scheme, host, port and path: what says where a request went, without credentials or query."""
+    return _host_of(url) + urlsplit(url).path
 
 
 def _host_of(url: str) -> str:

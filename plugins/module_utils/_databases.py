@@ -28,7 +28,7 @@ DATABASE_FIELDS = ("id", "name", "project_id", "technology", "plan")
 
 NAME_TAKEN = "has already been taken"
 
-_NAME_PATTERN = re.compile(r"^[a-z0-9-]{6,48}$")
+_NAME_PATTERN = re.compile(r"[a-z0-9-]{6,48}")
 
 # Guards against a server whose pagination never ends.
 _MAX_PAGES = 1000
@@ -36,7 +36,8 @@ _MAX_PAGES = 1000
 
 def invalid_name_reason(name: str) -> Optional[str]:
     """Why ``name`` cannot name a database, or None when it can."""
-    if _NAME_PATTERN.match(name):
+    # fullmatch: with match, "$" would also accept a name that ends with a line break.
+    if _NAME_PATTERN.fullmatch(name):
         return None
     return (
         "Database name %r is invalid: it must be 6 to 48 characters long and hold only "
@@ -62,16 +63,26 @@ def find_database(client: ScalingoClient, ref: str) -> Optional[dict[str, Any]]:
 
 
 def list_databases(client: ScalingoClient) -> list[dict[str, Any]]:
-    """Every database the token can see, following pagination when the API offers it."""
+    """Every database the token can see, following pagination when the API offers it.
+
+    A next page that was already read would repeat databases without end: it fails, as does a list longer
+    than _MAX_PAGES pages.
+    """
     databases: list[dict[str, Any]] = []
+    read: set[int] = set()
     page: Optional[int] = None
-    for _page_count in range(_MAX_PAGES):
+    while len(read) < _MAX_PAGES:
         answer, items = _get_list(client, DATABASES_PATH, "databases", params=None if page is None else {"page": page})
         databases.extend(database_view(item, "GET", DATABASES_PATH) for item in items)
+        read.add(page or _current_page(answer))
         page = _next_page(answer)
         if page is None:
-            break
-    return databases
+            return databases
+        if page in read:
+            raise ScalingoAPIError(
+                "GET", DATABASES_PATH, None, "unexpected answer: the pagination comes back to page %d, already read" % page
+            )
+    raise ScalingoAPIError("GET", DATABASES_PATH, None, "unexpected answer: more than %d pages of databases" % _MAX_PAGES)
 
 
 def create_database(
@@ -155,12 +166,19 @@ def _get_list(
 
 
 def _next_page(answer: dict[str, Any]) -> Optional[int]:
+    return _page_number(answer, "next_page")
+
+
+def _current_page(answer: dict[str, Any]) -> int:
+    # The first answer is page 1 unless it says otherwise.
+    return _page_number(answer, "current_page") or 1
+
+
+def _page_number(answer: dict[str, Any], key: str) -> Optional[int]:
     meta = answer.get("meta")
     pagination = meta.get("pagination") if isinstance(meta, dict) else None
-    if not isinstance(pagination, dict):
-        return None
-    next_page = pagination.get("next_page")
-    return next_page if isinstance(next_page, int) and next_page > 0 else None
+    number = pagination.get(key) if isinstance(pagination, dict) else None
+    return number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None
 
 
 # --- life cycle, through the Apps and Addons APIs that back a dedicated database ---

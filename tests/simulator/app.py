@@ -16,15 +16,15 @@ from __future__ import annotations
 import base64
 import fnmatch
 import json
-import re
 import secrets
 import socket
+import string
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
@@ -46,7 +46,8 @@ DISABLED_PLANS = ("postgresql-dr-legacy-2048",)
 PLAN_IDS = {name: "5c1e%020d" % index for index, name in enumerate(PLANS + DISABLED_PLANS, start=1)}
 TECHNOLOGIES = ("postgresql-ng",)
 BEARER_LIFETIME = 3600
-_NAME_PATTERN = re.compile(r"^[a-z0-9-]{6,48}$")
+# The API documentation: "between 6 and 48 lower case alphanumerical characters and hyphens".
+NAME_CHARACTERS = frozenset(string.ascii_lowercase + string.digits + "-")
 
 
 @dataclass
@@ -262,6 +263,9 @@ class ScalingoSimulator:
     def _dispatch(self, request: Request, body: Any) -> Response:
         try:
             endpoint, arguments = self._routes.bind_to_environ(request.environ).match()
+        except NotFound:
+            # No route at all: the router's own plain-text page, as a Go HTTP server answers, not an API error.
+            return Response("404 page not found\n", 404, mimetype="text/plain")
         except HTTPException as error:
             return _json({"error": error.description or error.name}, error.code or 500)
         if endpoint != self._exchange_token and not self._bearer_is_valid(request):
@@ -368,7 +372,7 @@ class ScalingoSimulator:
     def _creation_errors(self, spec: dict[str, Any]) -> dict[str, list[str]]:
         errors: dict[str, list[str]] = {}
         name = spec.get("name")
-        if not isinstance(name, str) or not _NAME_PATTERN.match(name):
+        if not _is_valid_name(name):
             errors["name"] = ["is invalid"]
         elif self._find(name) is not None:
             errors["name"] = ["has already been taken"]
@@ -388,6 +392,10 @@ class ScalingoSimulator:
         if ref in self.state.databases:
             return self.state.databases[ref]
         return next((record for record in self.state.databases.values() if record.name == ref), None)
+
+
+def _is_valid_name(name: Any) -> bool:
+    return isinstance(name, str) and 6 <= len(name) <= 48 and all(character in NAME_CHARACTERS for character in name)
 
 
 def _drop_connection(environ: dict[str, Any]) -> None:

@@ -136,7 +136,7 @@ def test_diff_of_an_existing_database_is_empty(api: responses.RequestsMock, run_
 
 @pytest.mark.parametrize(
     "name",
-    ["short", "UPPER-case-name", "under_score", "a" * 49, "dots.in.name", "with space", "ümlaut-name"],
+    ["short", "UPPER-case-name", "under_score", "a" * 49, "dots.in.name", "with space", "ümlaut-name", "abcdef\n"],
 )
 def test_an_invalid_name_fails_before_any_request(api: responses.RequestsMock, run_module: RunModule, name: str) -> None:
     outcome = run_module(scalingo_database.main, dict(CONNECTION_ARGS, name=name, plan=PLAN))
