@@ -29,13 +29,16 @@ options:
       - Base URL of the Scalingo API. Overrides O(region).
       - If not set, the value of the E(SCALINGO_API_URL) environment variable is used.
       - Must be C(https://), except for a loopback address such as C(http://127.0.0.1:8000) (a local test server).
+      - A path after the host (a reverse proxy's prefix) is kept. A query, a fragment or a C(user:password@) is
+        refused before any request.
       - An empty value counts as not set, as when an AWX credential leaves its API URL field blank.
     type: str
   auth_url:
     description:
       - Base URL of the Scalingo authentication service, where the API token is exchanged.
       - If not set, the value of the E(SCALINGO_AUTH_URL) environment variable is used.
-      - Must be C(https://), except for a loopback address.
+      - Must be C(https://), except for a loopback address. A query, a fragment or a C(user:password@) is
+        refused before any request.
     type: str
     default: https://auth.scalingo.com
   validate_certs:
@@ -46,7 +49,7 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for each answer of the API.
+      - Seconds to wait for each answer of the API, from more than 0 to 3600.
     type: float
     default: 30
   retries:
@@ -60,8 +63,8 @@ options:
     default: 8
   retry_max_wait:
     description:
-      - Most seconds to spend waiting between retries of one request. The default rides out the API's
-        one-minute rate-limit window.
+      - Most seconds to spend waiting between retries of one request, from 0 to 86400. The default rides out the
+        API's one-minute rate-limit window.
     type: float
     default: 150
   token_cache:

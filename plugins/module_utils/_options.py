@@ -59,6 +59,10 @@ def client_from_params(params: dict[str, Any]) -> ScalingoClient:
     )
 
 
+# An hour for one request, a day of waiting between retries: more is a mistake (1e300, inf), not a wish.
+MAX_TIMEOUT = 3600
+MAX_RETRY_WAIT = 86400
+
 # Options whose empty value means "not set": an AWX credential injects api_url empty when its field is left blank.
 EMPTY_MEANS_UNSET = ("api_url",)
 
@@ -67,6 +71,7 @@ def invalid_input_reason(params: dict[str, Any], argument_spec: dict[str, Any]) 
     """A sentence saying what is wrong with the options, or None; checked before any request."""
     return (
         _empty_option_reason(params, _free_text_options(argument_spec))
+        or _api_token_reason(params["api_token"])
         or _url_reason("api_url", params["api_url"] or None)
         or _url_reason("auth_url", params["auth_url"])
         or _number_reason(params)
@@ -99,6 +104,17 @@ def _empty_option_reason(params: dict[str, Any], names: tuple[str, ...]) -> Opti
     return None
 
 
+def _api_token_reason(token: str) -> Optional[str]:
+    # An API token is printable ASCII; anything else was pasted with it, and would fail deep in HTTP. Never
+    # quote the token, not even its odd character.
+    if all("!" <= character <= "~" for character in token):
+        return None
+    return (
+        "Option api_token holds a character no API token has: a space, a line break or an invisible character "
+        "pasted with it?"
+    )
+
+
 def _url_reason(option: str, url: Optional[str]) -> Optional[str]:
     if url is None:
         return None
@@ -111,7 +127,26 @@ def _url_reason(option: str, url: Optional[str]) -> Optional[str]:
             "Option %s uses plain http:// to %s, which would send the API token unencrypted. Use https://; "
             "http:// is accepted only for a loopback address such as 127.0.0.1." % (option, parts.hostname)
         )
+    if "@" in parts.netloc:
+        # requests would send them in place of the tokens, and they would show in the task's invocation.
+        return (
+            "Option %s must not hold a user name or password (user:password@): the API token goes in api_token."
+            % option
+        )
+    if not _has_valid_port(parts):
+        return "Option %s has an invalid port: give a number from 1 to 65535." % option
+    if "?" in url or "#" in url:
+        # Paths are added to the URL: a query or a fragment would swallow them.
+        return "Option %s must not hold a query (?...) or a fragment (#...): give the API's base URL only." % option
     return None
+
+
+def _has_valid_port(parts: Any) -> bool:
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or past 65535
+        return False
+    return port is None or port > 0
 
 
 def _is_loopback(host: str) -> bool:
@@ -124,10 +159,11 @@ def _is_loopback(host: str) -> bool:
 
 
 def _number_reason(params: dict[str, Any]) -> Optional[str]:
-    if params["timeout"] <= 0:
-        return "Option timeout must be a number of seconds greater than 0."
+    # not (a < x <= b) also refuses NaN, which every comparison answers false.
+    if not 0 < params["timeout"] <= MAX_TIMEOUT:
+        return "Option timeout must be a number of seconds greater than 0 and at most %d." % MAX_TIMEOUT
     if params["retries"] < 0:
         return "Option retries must be 0 or more."
-    if params["retry_max_wait"] < 0:
-        return "Option retry_max_wait must be a number of seconds, 0 or more."
+    if not 0 <= params["retry_max_wait"] <= MAX_RETRY_WAIT:
+        return "Option retry_max_wait must be a number of seconds from 0 to %d." % MAX_RETRY_WAIT
     return None

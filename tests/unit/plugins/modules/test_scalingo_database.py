@@ -367,6 +367,15 @@ def test_a_name_taken_by_a_database_we_cannot_see_fails(api: responses.RequestsM
 
 # --- security and bad input -------------------------------------------------
 
+API_TOKEN_CHARACTERS = (
+    "Option api_token holds a character no API token has: a space, a line break or an invisible character "
+    "pasted with it?"
+)
+URL_EXTRAS = "Option %s must not hold a query (?...) or a fragment (#...): give the API's base URL only."
+URL_CREDENTIALS = (
+    "Option %s must not hold a user name or password (user:password@): the API token goes in api_token."
+)
+
 
 @pytest.mark.parametrize("option", ["api_url", "auth_url"])
 @pytest.mark.parametrize("url", ["http://api.example.com", "http://10.0.0.8:8080", "http://user:pw@example.org/"])
@@ -389,6 +398,15 @@ def test_a_url_that_is_not_https_fails_before_any_request(
 
     assert outcome.result["msg"] == "Option api_url must be an https:// URL with a host name."
     assert len(api.calls) == 0
+
+
+def test_a_path_prefix_in_api_url_is_kept(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, "https://proxy.example.com/scalingo/v1/databases/" + NAME, json={"database": EXISTING})
+
+    outcome = run_module(scalingo_database.main, args(api_url="https://proxy.example.com/scalingo/"))
+
+    assert not outcome.failed, outcome.result
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost:8000", "[::1]:8000", "127.1.2.3"])
@@ -424,9 +442,24 @@ def test_certificate_checks_on_do_not_warn(api: responses.RequestsMock, run_modu
     [
         ({"api_token": ""}, "Option api_token must not be empty: give a value or leave it out."),
         ({"auth_url": " "}, "Option auth_url must not be empty: give a value or leave it out."),
-        ({"timeout": 0}, "Option timeout must be a number of seconds greater than 0."),
+        ({"timeout": 0}, "Option timeout must be a number of seconds greater than 0 and at most 3600."),
+        ({"timeout": "nan"}, "Option timeout must be a number of seconds greater than 0 and at most 3600."),
+        ({"timeout": "inf"}, "Option timeout must be a number of seconds greater than 0 and at most 3600."),
+        ({"timeout": 1e300}, "Option timeout must be a number of seconds greater than 0 and at most 3600."),
         ({"retries": -1}, "Option retries must be 0 or more."),
-        ({"retry_max_wait": -5}, "Option retry_max_wait must be a number of seconds, 0 or more."),
+        ({"retry_max_wait": -5}, "Option retry_max_wait must be a number of seconds from 0 to 86400."),
+        ({"retry_max_wait": "nan"}, "Option retry_max_wait must be a number of seconds from 0 to 86400."),
+        ({"retry_max_wait": 1e300}, "Option retry_max_wait must be a number of seconds from 0 to 86400."),
+        ({"api_token": "tk-us-abc\u200bdef"}, API_TOKEN_CHARACTERS),
+        ({"api_token": "tk-us-abc def"}, API_TOKEN_CHARACTERS),
+        ({"api_token": "tk-us-abcdef\n"}, API_TOKEN_CHARACTERS),
+        ({"api_url": "https://api.example.com/?region=x"}, URL_EXTRAS % "api_url"),
+        ({"api_url": "https://api.example.com#top"}, URL_EXTRAS % "api_url"),
+        ({"auth_url": "https://auth.example.com/?"}, URL_EXTRAS % "auth_url"),
+        ({"api_url": "https://user:secret@api.example.com"}, URL_CREDENTIALS % "api_url"),
+        ({"auth_url": "https://:secret@auth.example.com"}, URL_CREDENTIALS % "auth_url"),
+        ({"api_url": "http://127.0.0.1:99999"}, "Option api_url has an invalid port: give a number from 1 to 65535."),
+        ({"auth_url": "https://auth.example.com:http"}, "Option auth_url has an invalid port: give a number from 1 to 65535."),
     ],
 )
 def test_bad_connection_options_fail_before_any_request(
@@ -435,6 +468,7 @@ def test_bad_connection_options_fail_before_any_request(
     outcome = run_module(scalingo_database.main, args(plan=PLAN, **extra))
 
     assert outcome.result["msg"] == message
+    assert "secret" not in outcome.text
     assert len(api.calls) == 0
 
 
