@@ -18,6 +18,7 @@ from typing import Any, Callable, Optional
 from urllib.parse import quote
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
+    AMBIGUOUS_STATUSES,
     ScalingoAPIError,
     ScalingoClient,
 )
@@ -92,7 +93,12 @@ def create_database(
     if project_id:
         spec["project_id"] = project_id
     answer = client.post(DATABASES_PATH, {"database": spec})
-    return _database_from_answer(answer, "POST", DATABASES_PATH)
+    try:
+        return _database_from_answer(answer, "POST", DATABASES_PATH)
+    except ScalingoAPIError as error:
+        # The API took the create (it answered 2xx), but its answer cannot be read: the database was made.
+        error.may_have_applied = True
+        raise
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,7 @@ def create_database_once(
             if not (error.may_have_applied or error.has_field_error("name", NAME_TAKEN)):
                 raise
             maybe_applied = maybe_applied or error.may_have_applied
-            found = find_database(client, name)
+            found = _look_up_after_create(client, name, maybe_applied)
             if found is not None:
                 return Creation(found, made_by_us=maybe_applied)
             delay = None if error.has_field_error("name", NAME_TAKEN) else budget.next_delay()
@@ -131,6 +137,15 @@ def create_database_once(
                     error.message = "%s (%s)" % (error.message, budget.describe())
                 raise
             client.sleep(delay)
+
+
+def _look_up_after_create(client: ScalingoClient, name: str, maybe_applied: bool) -> Optional[dict[str, Any]]:
+    try:
+        return find_database(client, name)
+    except ScalingoAPIError as error:
+        # Whether our create made the database is still unknown: say it may have.
+        error.may_have_applied = error.may_have_applied or maybe_applied
+        raise
 
 
 def database_view(item: Any, method: str, path: str) -> dict[str, Any]:
@@ -294,8 +309,21 @@ def delete_database(client: ScalingoClient, database: dict[str, Any]) -> bool:
     except ScalingoAPIError as error:
         if error.is_not_found:
             return False
+        if error.status not in AMBIGUOUS_STATUSES:
+            raise
+        # A server error may come after the delete was done: the database's own lookup tells.
+        if not _still_there(client, database, error):
+            return True
         raise
     return True
+
+
+def _still_there(client: ScalingoClient, database: dict[str, Any], delete_error: ScalingoAPIError) -> bool:
+    try:
+        return find_database(client, database["id"]) is not None
+    except ScalingoAPIError:
+        delete_error.may_have_applied = True
+        raise delete_error from None
 
 
 def connection_url(client: ScalingoClient, database: dict[str, Any]) -> Optional[str]:

@@ -32,10 +32,12 @@ class TaskFailed(Exception):
 def api_errors_fail_task(action: str, **details: Any) -> Iterator[None]:
     """An API error inside the block fails the task with a sentence naming ``action``, e.g. "create database 'x'".
 
-    ``details`` are returned with the failure.
+    ``details`` are returned with the failure; a request that may have been applied makes it ``changed``.
     """
     try:
         yield
     except ScalingoAPIError as error:
+        if error.may_have_applied:
+            details = dict(details, changed=True)
         # The sentence says all; the client's traceback would only repeat it.
         raise TaskFailed(error.sentence(action), **details) from None

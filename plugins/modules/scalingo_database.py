@@ -190,6 +190,8 @@ class DatabaseTask:
         self.diff = diff
         self.name: str = params["name"]
         self.client = client_from_params(params)
+        # Set once a write went through: a failure after it still says the task changed something.
+        self.changed = False
 
     # --- states -------------------------------------------------------------
 
@@ -206,6 +208,7 @@ class DatabaseTask:
         if not self.check_mode:
             with api_errors_fail_task("delete database '%s'" % self.name):
                 delete_database(self.client, existing)
+            self.changed = True
         # An absent task reports the database it deleted.
         return dict(self._result(changed=True, before=existing, after=None), database=existing)
 
@@ -222,6 +225,7 @@ class DatabaseTask:
         if not creation.made_by_us:
             # Another host or job created it between our lookup and our create.
             return self._converge(creation.database)
+        self.changed = True
         self._fail_on_fixed_differences(creation.database)
         return self._result(changed=True, before=None, after=creation.database, status=self._wait(creation.database))
 
@@ -266,6 +270,7 @@ class DatabaseTask:
             self._wait(database)
         with api_errors_fail_task(action):
             change_plan(self.client, database, addon, plan_id)
+        self.changed = True
 
     def _wait(self, database: dict[str, Any]) -> Optional[str]:
         if not self.params["wait"] or self.check_mode:
@@ -349,9 +354,12 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
 def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
     """The task's result for checked ``params``; raises TaskFailed when it fails."""
     task = DatabaseTask(params, check_mode, diff)
-    if params["state"] == "absent":
-        return task.absent()
-    return task.present()
+    try:
+        return task.absent() if params["state"] == "absent" else task.present()
+    except TaskFailed as failure:
+        if task.changed:
+            failure.details["changed"] = True
+        raise
 
 
 DECLARATION = ModuleDeclaration(

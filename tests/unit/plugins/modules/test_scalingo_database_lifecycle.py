@@ -289,3 +289,98 @@ def test_a_plan_change_with_wait_first_waits_for_provisioning_to_end(
     assert outcome.result["status"] == "running"
     methods = [call.request.method for call in api.calls]
     assert methods.index("PATCH") == len(methods) - 2
+
+
+# --- a change that happened is reported, even when the task then fails ----------------------
+
+
+def test_a_create_whose_wait_times_out_fails_with_changed(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, json={"database": EXISTING}, status=201)
+    statuses(api, "provisioning")
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, wait=True, wait_timeout=0))
+
+    assert outcome.failed and outcome.result["changed"] is True
+
+
+def test_a_plan_change_whose_wait_times_out_fails_with_changed(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api)
+    api.add(responses.GET, PLANS_URL, json=PLANS)
+    statuses(api, "running", "updating")
+    api.add(responses.PATCH, ADDONS_URL + "/ad-1", json=addon("updating", BIGGER_PLAN))
+
+    outcome = run_module(
+        scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True, wait=True, wait_timeout=0)
+    )
+
+    assert outcome.failed and outcome.result["changed"] is True
+
+
+def test_a_failure_before_any_change_says_unchanged(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api)
+    statuses(api, "provisioning")
+
+    outcome = run_module(scalingo_database.main, args(wait=True, wait_timeout=0))
+
+    assert outcome.failed and not outcome.result.get("changed")
+
+
+def test_a_create_answered_with_an_empty_201_is_looked_up_and_reported(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, body="", status=201)
+    api.add(responses.GET, LOOKUP_URL, json={"database": EXISTING})
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
+
+    assert outcome.result == {"changed": True, "database": EXISTING}
+    assert [method for method, _url in sent(api)].count("POST") == 2  # the exchange and one create
+
+
+def test_a_create_answered_with_an_empty_201_and_no_lookup_fails_with_changed(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, body="", status=201)
+    api.add(responses.GET, LOOKUP_URL, json={"error": "forbidden"}, status=403)
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert [url for _method, url in sent(api)].count(CREATE_URL) == 1
+
+
+def test_a_delete_answered_500_but_applied_is_a_delete(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api)
+    api.add(responses.DELETE, APP_URL, json={"error": "internal error"}, status=500)
+    api.add(responses.GET, API_URL + "/v1/databases/" + EXISTING["id"], json={"error": "Database not found"}, status=404)
+
+    outcome = run_module(scalingo_database.main, args(state="absent"))
+
+    assert outcome.result == {"changed": True, "database": EXISTING}
+
+
+def test_a_delete_answered_500_and_not_applied_fails_unchanged(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api)
+    api.add(responses.DELETE, APP_URL, json={"error": "internal error"}, status=500)
+    api.add(responses.GET, API_URL + "/v1/databases/" + EXISTING["id"], json={"database": EXISTING})
+
+    outcome = run_module(scalingo_database.main, args(state="absent"))
+
+    assert outcome.failed and not outcome.result.get("changed")
+    assert outcome.result["msg"] == "Scalingo API refused to delete database 'orders-production' (500): internal error"
+
+
+def test_a_delete_answered_500_that_cannot_be_checked_fails_with_changed(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_present(api)
+    api.add(responses.DELETE, APP_URL, json={"error": "internal error"}, status=500)
+    api.add(responses.GET, API_URL + "/v1/databases/" + EXISTING["id"], json={"error": "forbidden"}, status=403)
+
+    outcome = run_module(scalingo_database.main, args(state="absent"))
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert "(500): internal error" in outcome.result["msg"]
