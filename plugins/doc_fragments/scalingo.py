@@ -75,6 +75,9 @@ options:
         C($XDG_CACHE_HOME/scalingo.cloud)), a folder only its owner may enter (0700), under a name hashed from the
         API token and O(auth_url). It is used until five minutes before it expires, and dropped as soon as the
         API refuses it.
+      - A folder open to others or owned by someone else is not used, and the task warns. A cache file that is a
+        link, is open to others, or holds anything but a token is not read; one that holds anything but a token is
+        dropped.
     type: bool
     default: true
 requirements:

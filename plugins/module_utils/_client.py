@@ -19,7 +19,7 @@ import traceback
 from typing import Any, Callable, Optional
 from urllib.parse import urljoin, urlsplit
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import BearerTokenCache
+from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import BearerTokenCache, is_jwt_shaped
 
 REQUESTS_IMPORT_ERROR: Optional[str]
 try:
@@ -359,6 +359,11 @@ class ScalingoClient:
         token = answer.get("token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise ScalingoAPIError("POST", TOKEN_EXCHANGE_PATH, None, "unexpected answer: no token")
+        if not is_jwt_shaped(token):
+            # It could not go into a header, and asking again would give the same.
+            raise ScalingoAPIError(
+                "POST", TOKEN_EXCHANGE_PATH, None, "unexpected answer: a token with characters no bearer token has"
+            )
         return token
 
     def _send(self, method: str, url: str, path: str, idempotent: bool, **kwargs: Any) -> "requests.Response":

@@ -12,7 +12,7 @@ options (a unit test compares them).
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
@@ -46,7 +46,8 @@ def scalingo_argument_spec() -> dict[str, Any]:
     )
 
 
-def client_from_params(params: dict[str, Any]) -> ScalingoClient:
+def client_from_params(params: dict[str, Any], warn: Optional[Callable[[str], None]] = None) -> ScalingoClient:
+    """The client for a task's options; ``warn`` tells the user what the task cannot do as asked (a cache)."""
     return ScalingoClient(
         api_token=params["api_token"],
         api_url=params["api_url"] or api_url_for_region(params["region"]),
@@ -55,7 +56,7 @@ def client_from_params(params: dict[str, Any]) -> ScalingoClient:
         timeout=params["timeout"],
         retries=params["retries"],
         retry_max_wait=params["retry_max_wait"],
-        token_cache=BearerTokenCache(default_cache_directory()) if params["token_cache"] else None,
+        token_cache=BearerTokenCache(default_cache_directory(), warn=warn) if params["token_cache"] else None,
     )
 
 

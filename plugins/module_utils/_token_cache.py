@@ -14,7 +14,11 @@ task, out of the account's 60 a minute. What is stored, and how:
 - under a name that is a SHA-256 hash of the auth URL and the API token, so the
   file name tells nothing of either, and another token never reads it;
 - reused until five minutes before the token's expiry, and dropped as soon as
-  the API refuses it (401).
+  the API refuses it (401);
+- read without following links, from a file that is its owner's and no one
+  else's, at most a few kilobytes of it; an entry that is not a token of the
+  JWT alphabet with a readable expiry is dropped, so that no content can
+  break the tasks that come after.
 """
 
 from __future__ import annotations
@@ -25,12 +29,22 @@ import hashlib
 import json
 import os
 import stat
+import string
 import tempfile
 import time
 from typing import Callable, Optional
 
 # A token this close to its expiry is exchanged anew, as the official clients do.
 EXPIRY_MARGIN = 300
+# A bearer token is a few hundred characters: a larger file holds something else.
+MAX_ENTRY_BYTES = 8192
+# The three parts of a JWT are base64url, joined by dots.
+JWT_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-_.")
+
+
+def is_jwt_shaped(token: str) -> bool:
+    """Whether ``token`` holds only what a JWT holds, so that it can go into an HTTP header as it is."""
+    return bool(token) and all(character in JWT_CHARACTERS for character in token)
 
 
 def default_cache_directory() -> str:
@@ -39,9 +53,13 @@ def default_cache_directory() -> str:
 
 
 class BearerTokenCache:
-    def __init__(self, directory: str, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, directory: str, clock: Callable[[], float] = time.time, warn: Optional[Callable[[str], None]] = None
+    ) -> None:
         self.directory = directory
         self._clock = clock
+        self._warn = warn
+        self._warned = False
 
     @staticmethod
     def key(api_token: str, auth_url: str) -> str:
@@ -51,10 +69,14 @@ class BearerTokenCache:
         """The cached bearer token, when there is one that stays valid for five more minutes."""
         if not self._directory_is_private():
             return None
-        try:
-            with open(self._path(key), encoding="utf-8") as cached:
-                token = cached.read().strip()
-        except OSError:
+        path = self._path(key)
+        content = _read_private_file(path)
+        if content is None:
+            return None
+        token = _as_token(content)
+        if token is None:
+            # Whatever it holds, no task can use it: make room for the next token.
+            _remove(path)
             return None
         expiry = token_expiry(token)
         if expiry is None or expiry - self._clock() < EXPIRY_MARGIN:
@@ -63,7 +85,7 @@ class BearerTokenCache:
 
     def store(self, key: str, token: str) -> None:
         """Keep a bearer token for the next tasks; a token without a readable expiry is not kept."""
-        if token_expiry(token) is None or not self._prepare_directory():
+        if not is_jwt_shaped(token) or token_expiry(token) is None or not self._prepare_directory():
             return
         descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".bearer-")  # created 0600
         try:
@@ -92,11 +114,43 @@ class BearerTokenCache:
             status = os.lstat(self.directory)
         except OSError:
             return False
-        return (
-            stat.S_ISDIR(status.st_mode)
-            and status.st_uid == os.getuid()
-            and not status.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
-        )
+        if stat.S_ISDIR(status.st_mode) and _is_private(status):
+            return True
+        if self._warn is not None and not self._warned:
+            self._warned = True
+            self._warn(
+                "token_cache: the folder %s is open to others or not yours, so no bearer token is kept there; make "
+                "it private (chmod 700) or set token_cache: false." % self.directory
+            )
+        return False
+
+
+def _is_private(status: os.stat_result) -> bool:
+    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+
+
+def _read_private_file(path: str) -> Optional[bytes]:
+    """The first bytes of a regular file of ours that no one else may read; None for anything else."""
+    try:
+        # O_NOFOLLOW: a link planted at this name is not followed to a file of someone else's choosing.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as cached:
+        status = os.fstat(cached.fileno())
+        if not (stat.S_ISREG(status.st_mode) and _is_private(status)):
+            return None
+        return cached.read(MAX_ENTRY_BYTES + 1)
+
+
+def _as_token(content: bytes) -> Optional[str]:
+    if len(content) > MAX_ENTRY_BYTES:
+        return None
+    try:
+        token = content.decode("ascii").strip()
+    except UnicodeDecodeError:
+        return None
+    return token if is_jwt_shaped(token) else None
 
 
 def token_expiry(token: str) -> Optional[float]:

@@ -184,12 +184,12 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFa
 
 
 class DatabaseTask:
-    def __init__(self, params: dict[str, Any], check_mode: bool, diff: bool) -> None:
+    def __init__(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> None:
         self.params = params
         self.check_mode = check_mode
         self.diff = diff
         self.name: str = params["name"]
-        self.client = client_from_params(params)
+        self.client = client_from_params(params, warn)
         # Set once a write went through: a failure after it still says the task changed something.
         self.changed = False
 
@@ -353,7 +353,7 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
 
 def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
     """The task's result for checked ``params``; raises TaskFailed when it fails."""
-    task = DatabaseTask(params, check_mode, diff)
+    task = DatabaseTask(params, check_mode, diff, warn)
     try:
         return task.absent() if params["state"] == "absent" else task.present()
     except TaskFailed as failure:

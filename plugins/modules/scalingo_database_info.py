@@ -179,7 +179,7 @@ def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[st
 
     Reading changes nothing, so check mode and diff change nothing either.
     """
-    client = client_from_params(params)
+    client = client_from_params(params, warn)
     databases = in_project(fetch_databases(client, params["name"]), params["project_id"])
     return {
         "changed": False,

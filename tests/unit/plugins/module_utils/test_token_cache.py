@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import responses
 
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoAPIError
 from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import BearerTokenCache, token_expiry
 from tests.unit.helpers import API_TOKEN, API_URL, AUTH_URL, EXCHANGE_URL
 from tests.unit.plugins.module_utils.test_client import make_client
@@ -131,3 +132,93 @@ def test_a_refused_cached_bearer_is_dropped_and_replaced(api: responses.Requests
 
     assert [call.request.method for call in api.calls] == ["GET", "POST", "GET"]
     assert cache.load(KEY) == fresh
+
+
+# --- whatever lies in the cache, the next task goes on -----------------------------------------
+
+
+def cached_file(directory: Path) -> Path:
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return directory / ("bearer-%s" % KEY)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff", b"\xff\xfe" + jwt(3600).encode(), (jwt(3600) + "\r\nX-Injected: 1").encode(), b"x" * (2 << 20), b""],
+    ids=["not utf-8", "binary before a token", "line break in the token", "two megabytes", "empty"],
+)
+def test_an_unusable_cache_entry_is_dropped_and_the_token_exchanged(
+    api: responses.RequestsMock, tmp_path: Path, content: bytes
+) -> None:
+    directory = tmp_path / "cache"
+    path = cached_file(directory)
+    path.write_bytes(content)
+    path.chmod(0o600)
+    fresh = jwt(3600)
+    api.add(responses.POST, EXCHANGE_URL, json={"token": fresh})
+    api.add(responses.GET, API_URL + "/v1/databases", json={"databases": []})
+
+    make_client(token_cache=BearerTokenCache(str(directory))).get("/v1/databases")
+
+    assert api.calls[1].request.headers["Authorization"] == "Bearer " + fresh
+    assert path.read_text() == fresh
+
+
+def test_a_cache_entry_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "planted"
+    elsewhere.write_text(jwt(3600))
+    elsewhere.chmod(0o600)
+    path = cached_file(tmp_path / "cache")
+    path.symlink_to(elsewhere)
+
+    assert BearerTokenCache(str(tmp_path / "cache")).load(KEY) is None
+
+
+def test_a_cache_entry_others_can_read_is_not_used(tmp_path: Path) -> None:
+    path = cached_file(tmp_path / "cache")
+    path.write_text(jwt(3600))
+    path.chmod(0o644)
+
+    assert BearerTokenCache(str(tmp_path / "cache")).load(KEY) is None
+
+
+@pytest.mark.parametrize("token", ["a.b.c\r\n", "a b.c.d", "ey\u200bJ.x.y"], ids=["line break", "space", "zero-width space"])
+def test_a_token_outside_the_jwt_alphabet_is_never_stored(tmp_path: Path, token: str) -> None:
+    cache = BearerTokenCache(str(tmp_path / "cache"))
+    real = jwt(3600)
+    head, payload, _signature = real.split(".")
+
+    cache.store(KEY, "%s.%s.%s" % (head, payload, token))
+
+    assert cache.load(KEY) is None
+    assert not (tmp_path / "cache").exists() or list((tmp_path / "cache").iterdir()) == []
+
+
+def test_an_exchange_answer_with_a_line_break_in_the_token_fails_at_once(
+    api: responses.RequestsMock, tmp_path: Path, sleeps: list[float]
+) -> None:
+    api.add(responses.POST, EXCHANGE_URL, json={"token": jwt(3600) + "\r\n"})
+
+    with pytest.raises(ScalingoAPIError) as raised:
+        make_client(token_cache=BearerTokenCache(str(tmp_path / "cache"))).get("/v1/databases")
+
+    assert raised.value.message == "unexpected answer: a token with characters no bearer token has"
+    assert sleeps == [] and len(api.calls) == 1
+    assert not (tmp_path / "cache").exists() or list((tmp_path / "cache").iterdir()) == []
+
+
+def test_a_folder_open_to_others_is_said_once(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    directory.mkdir(mode=0o755)
+    directory.chmod(0o755)
+    warnings: list[str] = []
+    cache = BearerTokenCache(str(directory), warn=warnings.append)
+
+    cache.load(KEY)
+    cache.store(KEY, jwt(3600))
+    cache.load(KEY)
+
+    assert warnings == [
+        "token_cache: the folder %s is open to others or not yours, so no bearer token is kept there; make it "
+        "private (chmod 700) or set token_cache: false." % directory
+    ]

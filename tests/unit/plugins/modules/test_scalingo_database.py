@@ -491,3 +491,21 @@ def test_an_empty_api_url_means_the_regions_api(api: responses.RequestsMock, run
     outcome = run_module(scalingo_database.main, args(api_url="", region="osc-secnum-fr1"))
 
     assert outcome.result == {"changed": False, "database": EXISTING}
+
+
+def test_a_cache_folder_open_to_others_is_said_once_and_not_used(
+    api: responses.RequestsMock, run_module: RunModule, private_cache_home: Any
+) -> None:
+    folder = private_cache_home / "scalingo.cloud"
+    folder.mkdir(parents=True)
+    folder.chmod(0o755)
+    database_present(api)
+
+    outcome = run_module(scalingo_database.main, args())
+
+    assert not outcome.failed
+    assert outcome.warnings == [
+        "token_cache: the folder %s is open to others or not yours, so no bearer token is kept there; make it "
+        "private (chmod 700) or set token_cache: false." % folder
+    ]
+    assert list(folder.iterdir()) == []
