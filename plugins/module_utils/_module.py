@@ -112,4 +112,3 @@ class ModuleDeclaration:
         except TaskFailed as failure:
             module.fail_json(msg=failure.msg, **failure.details)
         module.exit_json(**result)
-
