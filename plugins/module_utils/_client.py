@@ -16,7 +16,7 @@ import email.utils
 import random
 import time
 import traceback
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 from urllib.parse import urljoin, urlsplit
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import BearerTokenCache, is_jwt_shaped
@@ -49,6 +49,8 @@ RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _BACKOFF_BASE = 1.0
+# How much of an answer one read asks for.
+_READ_SIZE = 65536
 _BACKOFF_CAP = 30.0
 
 _HTML_ANSWER = "an HTML page instead of JSON (a proxy or gateway error)"
@@ -374,9 +376,12 @@ class ScalingoClient:
             try:
                 # verify goes with each request: a Session-level value loses to REQUESTS_CA_BUNDLE.
                 # The API does not redirect: a redirect is never followed, so no answer comes from elsewhere.
+                started = _now()
                 response = self._session.request(
-                    method, url, timeout=self.timeout, verify=self.validate_certs, allow_redirects=False, **kwargs
+                    method, url, timeout=self.timeout, verify=self.validate_certs, allow_redirects=False, stream=True,
+                    **kwargs
                 )
+                self._read_body(response, started)
             except requests.exceptions.SSLError:
                 # A certificate that failed verification fails the same way next time: no retry.
                 message = "the TLS certificate of %s could not be verified" % _host_of(url)
@@ -398,6 +403,28 @@ class ScalingoClient:
                 failure.message = "%s (%s)" % (failure.message, budget.describe())
                 raise failure
             self.sleep(delay)
+
+    def _read_body(self, response: "requests.Response", started: float) -> None:
+        """Read the whole answer, within ``timeout`` seconds of sending the request.
+
+        requests' own timeout bounds each read, so a server that trickles its
+        answer could hold a task for ever; here the answer as a whole gets
+        ``timeout`` seconds (one read more at worst).
+        """
+        chunks = []
+        try:
+            for chunk in _pieces_of(response):
+                chunks.append(chunk)
+                if _now() - started > self.timeout:
+                    response.close()
+                    raise requests.exceptions.ReadTimeout("the answer took longer than the timeout")
+        except urllib3.exceptions.ReadTimeoutError as error:
+            raise requests.exceptions.ReadTimeout(error) from None
+        except urllib3.exceptions.HTTPError as error:
+            # What iter_content would have turned into a requests error, had it read the answer.
+            raise requests.exceptions.ConnectionError(error) from None
+        # requests has no public way to hand back a body read in pieces: Response.content fills this attribute.
+        response._content = b"".join(chunks)
 
     def _transport_failure(
         self, method: str, path: str, url: str, exception: Exception, idempotent: bool
@@ -521,6 +548,28 @@ def _answers_hold_secrets(path: str) -> bool:
 
 def _wait(seconds: float) -> None:
     time.sleep(seconds)
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def _pieces_of(response: "requests.Response") -> Iterator[bytes]:
+    """An answer's body as it arrives, each piece what one read of the socket gave.
+
+    urllib3 2's read1 returns after one read; a plain read waits until it has
+    the whole size asked for, a byte a second included. Older urllib3 has
+    only that, and the timeout then bounds each read.
+    """
+    read_once = getattr(response.raw, "read1", None)
+    if read_once is None:
+        yield from response.iter_content(chunk_size=_READ_SIZE)
+        return
+    while True:
+        piece = read_once(_READ_SIZE)
+        if not piece:
+            return
+        yield piece
 
 
 def _never_sent(exception: Exception) -> bool:

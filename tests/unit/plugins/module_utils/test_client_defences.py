@@ -6,12 +6,15 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 import responses
 
+from ansible_collections.scalingo.cloud.plugins.module_utils import _client
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoAPIError
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     delete_database,
@@ -243,3 +246,59 @@ def test_pagination_that_advances_is_followed(api: responses.RequestsMock) -> No
 
     assert [database["name"] for database in list_databases(make_client())] == ["orders-production", "orders-staging"]
 
+
+# --- timeout bounds the whole answer ----------------------------------------------------------------
+
+
+class Clock:
+    """Seconds that pass only when the client reads a piece of an answer."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class OneByteASecond(io.RawIOBase):
+    """A server that sends its answer one byte a second."""
+
+    def __init__(self, content: bytes, clock: Clock) -> None:
+        super().__init__()
+        self.content = content
+        self.clock = clock
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if not self.content:
+            return 0
+        self.clock.now += 1
+        buffer[0], self.content = self.content[0], self.content[1:]
+        return 1
+
+
+def test_timeout_bounds_the_whole_answer_not_each_read(
+    api: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch, sleeps: list[float]
+) -> None:
+    clock = Clock()
+    monkeypatch.setattr(_client, "_now", clock)
+    expect_exchange(api)
+    trickle = io.BufferedReader(OneByteASecond(b'{"database": {"name": "orders-production"}}', clock))
+    api.add(responses.GET, LOOKUP, body=trickle)  # type: ignore[arg-type]
+
+    with pytest.raises(ScalingoAPIError) as raised:
+        find_database(make_client(timeout=2, retries=0), "orders-production")
+
+    assert raised.value.message == "no answer within 2 seconds (gave up after 1 attempt over 0 seconds)"
+    assert clock.now - 1000 <= 4
+
+
+def test_an_answer_within_the_timeout_is_read_whole(api: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock()
+    monkeypatch.setattr(_client, "_now", clock)
+    expect_exchange(api)
+    api.add(responses.GET, LOOKUP, json={"database": DATABASE})
+
+    assert find_database(make_client(timeout=2, retries=0), "orders-production") == DATABASE
