@@ -29,6 +29,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action.normal import ActionModule as NormalAction
+from ansible.release import __version__ as ANSIBLE_VERSION
 from ansible.utils.display import Display
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import HAS_REQUESTS
@@ -139,8 +140,7 @@ def run_in_worker(
             # A fault of the module's own: a failed task that says so, the traceback only at -vvv.
             result = {
                 "failed": True,
-                "msg": "%s stopped on an unexpected %s; the traceback is shown with -vvv." % (
-                    action, type(error).__name__),
+                "msg": "%s stopped on an unexpected %s; %s." % (action, type(error).__name__, traceback_hint()),
                 "exception": traceback.format_exc(),
             }
     result["invocation"] = {"module_args": params}
@@ -148,6 +148,15 @@ def run_in_worker(
     # As AnsibleModule does: no value of a no_log option (the API token) leaves in the result. ansible-core has
     # no public name for these values; AnsibleModule itself reads this attribute.
     return dict(remove_values(result, validation._no_log_values))
+
+
+def traceback_hint(version: str = ANSIBLE_VERSION) -> str:
+    """How to see the traceback of a failed task on this ansible-core."""
+    major, minor = (int(part) for part in version.split(".")[:2])
+    if (major, minor) >= (2, 19):
+        # From 2.19 on, -vvv no longer shows a result's exception; this setting does.
+        return "run with ANSIBLE_DISPLAY_TRACEBACK=error to see the traceback"
+    return "run with -vvv to see the traceback"
 
 
 def validation_message(action: str, validation: ValidationResult) -> str:

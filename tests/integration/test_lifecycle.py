@@ -34,7 +34,7 @@ def test_a_wait_that_times_out_can_be_resumed_by_running_again(
 
     timed_out = run_playbook(
         "database_fails.yml", db_name=NAME, db_plan=PLAN, db_wait="true", db_wait_timeout="1",
-        expected_message="seconds of waiting. Run the task again to resume the wait.",
+        expected_message="seconds of waiting. Run the task again to resume the wait.", expect_changed="true",
     )
     assert timed_out.succeeded, timed_out.output
     record = simulator.app.record(NAME)

@@ -20,6 +20,7 @@ from ansible_collections.scalingo.cloud.plugins.plugin_utils._action import (
     NormalAction,
     environment_of_task,
     run_in_worker,
+    traceback_hint,
 )
 from tests.conftest import action_named
 from tests.unit.conftest import run_main
@@ -190,6 +191,19 @@ def test_a_fault_of_the_module_fails_the_task_without_a_traceback_in_its_message
     result = run_in_worker(declaration, ACTION, dict(CONNECTION_ARGS, name=NAME), False, False, {})
 
     assert result["failed"] is True
-    assert result["msg"] == ACTION + " stopped on an unexpected KeyError; the traceback is shown with -vvv."
+    assert result["msg"] == ACTION + " stopped on an unexpected KeyError; %s." % traceback_hint()
     assert "Traceback" in result["exception"]
     assert API_TOKEN not in str(result)
+
+
+@pytest.mark.parametrize(
+    "version, hint",
+    [
+        ("2.17.14", "run with -vvv to see the traceback"),
+        ("2.18.0rc1", "run with -vvv to see the traceback"),
+        ("2.19.14", "run with ANSIBLE_DISPLAY_TRACEBACK=error to see the traceback"),
+        ("2.21.5", "run with ANSIBLE_DISPLAY_TRACEBACK=error to see the traceback"),
+    ],
+)
+def test_the_traceback_hint_is_the_one_that_works_on_each_core(version: str, hint: str) -> None:
+    assert traceback_hint(version) == hint
