@@ -83,7 +83,8 @@ def runs_in() -> str:
 def run_playbook(simulator: RunningSimulator, tmp_path: Path, runs_in: str) -> RunPlaybook:
     """Run a playbook (a path, or a name in tests/integration/playbooks) and check that no token reached its output.
 
-    The collection comes from the working tree unless ``collections_path`` names another. The modules' logic runs
+    The collection comes from the working tree unless ``collections_path`` names another; ``environment`` adds to
+    the environment of ansible-playbook. The modules' logic runs
     where ``runs_in`` says, and the -vvv output is checked for it (``sends_modules`` says otherwise, for tasks that
     run their module on the target wherever they are).
     """
@@ -94,6 +95,7 @@ def run_playbook(simulator: RunningSimulator, tmp_path: Path, runs_in: str) -> R
         api_token: Optional[str] = DEFAULT_API_TOKEN,
         collections_path: Path = COLLECTIONS_ROOT,
         sends_modules: Optional[bool] = None,
+        environment: Optional[dict[str, str]] = None,
         **extra_vars: Any,
     ) -> PlaybookRun:
         command = [str(ANSIBLE_PLAYBOOK), str(PLAYBOOKS / playbook), "-vvv", *options]
@@ -104,7 +106,7 @@ def run_playbook(simulator: RunningSimulator, tmp_path: Path, runs_in: str) -> R
             command += ["-e", "%s=%s" % (name, value)]
         completed = subprocess.run(
             command,
-            env=ansible_environment(simulator, tmp_path, api_token, collections_path),
+            env=dict(ansible_environment(simulator, tmp_path, api_token, collections_path), **(environment or {})),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -22,7 +22,7 @@ import string
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
@@ -61,7 +61,9 @@ class Fault:
     handles the request as usual before answering with the fault, as a
     gateway that loses the API's answer does. A ``status`` of None gives the
     usual answer, as of the moment the request came, ``delay`` seconds late:
-    a slow network rather than a broken API.
+    a slow network rather than a broken API. ``headers`` are added to the
+    answer (a redirect's ``Location``, say); ``trickle`` sends its body one
+    byte every that many seconds, as a stalled link does.
     """
 
     method: str = "*"
@@ -73,6 +75,8 @@ class Fault:
     delay: float = 0.0
     drop: bool = False
     apply_first: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+    trickle: float = 0.0
 
     def matches(self, request: Request) -> bool:
         return self.times > 0 and fnmatch.fnmatchcase(request.method, self.method) and fnmatch.fnmatchcase(
@@ -80,12 +84,24 @@ class Fault:
         )
 
     def response(self) -> Response:
-        headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
+        headers = dict(self.headers)
+        if self.retry_after is not None:
+            headers["Retry-After"] = self.retry_after
         if isinstance(self.body, (dict, list)):
-            return Response(json.dumps(self.body), self.status, headers, mimetype="application/json")
-        text = "" if self.body is None else str(self.body)
-        mimetype = "text/html" if text.lstrip().startswith("<") else "text/plain"
-        return Response(text, self.status, headers, mimetype=mimetype)
+            content, mimetype = json.dumps(self.body), "application/json"
+        else:
+            content = "" if self.body is None else str(self.body)
+            mimetype = "text/html" if content.lstrip().startswith("<") else "text/plain"
+        if not self.trickle:
+            return Response(content, self.status, headers, mimetype=mimetype)
+        data = content.encode()
+        headers["Content-Length"] = str(len(data))
+        return Response(self._trickled(data), self.status, headers, mimetype=mimetype, direct_passthrough=True)
+
+    def _trickled(self, data: bytes) -> Iterator[bytes]:
+        for index in range(len(data)):
+            time.sleep(self.trickle)
+            yield data[index:index + 1]
 
 
 @dataclass
