@@ -7,17 +7,21 @@ result or a sentence, never a traceback, and never show a token."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
+import time
+from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import pytest
 import responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import BearerTokenCache
 from tests.conftest import MODULE_NAMES, module_named
 from tests.unit.conftest import ModuleOutcome
 from tests.unit.helpers import API_TOKEN, API_URL, AUTH_URL, BEARER_TOKEN
@@ -75,7 +79,24 @@ BODIES = st.one_of(
 ANSWER = st.tuples(st.sampled_from(STATUSES), BODIES, st.sampled_from([None, "0", "1", "soon", "Wed, 21 Oct 2015 07:28:00 GMT"]))
 ANSWERS = st.lists(ANSWER, min_size=1, max_size=12)
 # Half the time the exchange works, so that the API's answers are reached.
-EXCHANGES = st.lists(st.just((200, json.dumps({"token": BEARER_TOKEN}), None)) | ANSWER, min_size=1, max_size=3)
+def jwt(expires_in: int) -> str:
+    def part(claims: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+
+    return "%s.%s.c2lnbmF0dXJlLW9mLWEtdG9rZW4" % (part({"alg": "HS256"}), part({"exp": int(time.time()) + expires_in}))
+
+
+CACHED_JWT = jwt(3600)
+# Bearer tokens an exchange may give: the usual, one with a line break or a space, one the cache would keep.
+BEARERS = st.sampled_from([BEARER_TOKEN, BEARER_TOKEN + "\r\n", "bearer with space", jwt(7200), ""])
+EXCHANGES = st.lists(
+    st.builds(lambda token: (200, json.dumps({"token": token}), None), BEARERS) | ANSWER, min_size=1, max_size=3
+)
+# API tokens as users paste them, odd characters included.
+API_TOKENS = st.sampled_from([API_TOKEN, API_TOKEN + "\u200b", API_TOKEN + "\n", "tk-us-\u00e9t\u00e9", " " + API_TOKEN])
+# What the cache file may hold when the task starts: nothing, a good token, one about to expire, or any bytes.
+CACHE_CONTENTS = st.none() | st.sampled_from([CACHED_JWT.encode(), jwt(10).encode(), b"\xff", b"a.b.c\r\n"]) | st.binary(
+    max_size=64)
 TEXT_OR_NOTHING = st.none() | st.text(max_size=60) | st.sampled_from(["", " ", "orders-production", "a" * 49])
 CONNECTION_OPTIONS = {
     "timeout": st.sampled_from([0, -1, 0.5, 30, "soon", None]),
@@ -145,10 +166,10 @@ def serve(api: responses.RequestsMock, exchanges: list[tuple[int, str, Any]], an
         api.add_callback(method, re.compile(r"https?://.*"), callback=api_answer)
 
 
-def check_outcome(outcome: ModuleOutcome) -> None:
+def check_outcome(outcome: ModuleOutcome, api_token: str) -> None:
     text = json.dumps(outcome.result, default=str) + json.dumps(outcome.warnings)
-    assert API_TOKEN not in text
-    assert BEARER_TOKEN not in text
+    for secret in (api_token, API_TOKEN, BEARER_TOKEN, CACHED_JWT):
+        assert secret.strip() not in text
     if outcome.failed:
         assert isinstance(outcome.result["msg"], str) and outcome.result["msg"]
         assert "Traceback" not in outcome.result["msg"]
@@ -158,21 +179,39 @@ def check_outcome(outcome: ModuleOutcome) -> None:
 
 @pytest.mark.parametrize("name", MODULE_NAMES)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), exchanges=EXCHANGES, answers=ANSWERS, check_mode=st.booleans())
+@given(
+    data=st.data(), exchanges=EXCHANGES, answers=ANSWERS, check_mode=st.booleans(), api_token=API_TOKENS,
+    cached=CACHE_CONTENTS,
+)
 def test_no_traceback_and_no_token_whatever_happens(
     run_module: RunModule,
+    private_cache_home: Path,
     name: str,
     data: st.DataObject,
     exchanges: list[tuple[int, str, Any]],
     answers: list[tuple[int, str, Any]],
     check_mode: bool,
+    api_token: str,
+    cached: Optional[bytes],
 ) -> None:
     module = module_named(name)
     params = data.draw(params_of(module), label="params")
     args = {key: value for key, value in params.items() if value is not None}
     args.setdefault("api_url", API_URL)
-    args.update(api_token=API_TOKEN, auth_url=AUTH_URL)
+    args.update(api_token=api_token, auth_url=AUTH_URL)
+    put_in_cache(private_cache_home, api_token, cached)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
         serve(api, exchanges, answers)
         outcome = run_module(module.main, args, check_mode=check_mode, diff=True)
-    check_outcome(outcome)
+    check_outcome(outcome, api_token)
+
+
+def put_in_cache(home: Path, api_token: str, content: Optional[bytes]) -> None:
+    folder = home / "scalingo.cloud"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    entry = folder / ("bearer-" + BearerTokenCache.key(api_token, AUTH_URL))
+    if content is None:
+        entry.unlink(missing_ok=True)
+        return
+    entry.write_bytes(content)
+    entry.chmod(0o600)
