@@ -149,6 +149,19 @@ def test_a_cache_file_that_is_not_a_token_is_replaced(
     assert entry.read_text() == simulator.app.state.issued_bearer_tokens[-1]
 
 
+def test_an_exchange_giving_a_token_with_a_line_break_fails_at_once(
+    simulator: RunningSimulator, run_playbook: RunPlaybook, tmp_path: Path
+) -> None:
+    simulator.app.inject(Fault("POST", "/v1/tokens/exchange", status=200, body={"token": "eyJh.eyJl.c2ln\r\nX-Evil: 1"}))
+
+    run = run_playbook(playbook(tmp_path, info_task(name=NAME)))
+
+    assert not run.succeeded
+    assert "unexpected answer: a token with characters no bearer token has" in run.output
+    assert len(simulator.app.state.requests) == 1
+    assert not (tmp_path / "cache" / "scalingo.cloud").exists() or not any((tmp_path / "cache" / "scalingo.cloud").iterdir())
+
+
 @pytest.fixture
 def other_simulator() -> Any:
     with RunningSimulator() as running:
