@@ -49,9 +49,9 @@ RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _BACKOFF_BASE = 1.0
+_BACKOFF_CAP = 30.0
 # How much of an answer one read asks for.
 _READ_SIZE = 65536
-_BACKOFF_CAP = 30.0
 
 _HTML_ANSWER = "an HTML page instead of JSON (a proxy or gateway error)"
 # Longest piece of a non-JSON answer quoted back to the user: enough for a

@@ -74,31 +74,26 @@ def task_outputs(output: str) -> dict[str, str]:
     return dict(zip(parts[1::2], parts[2::2]))
 
 
-def test_the_switch_runs_a_task_on_the_controller_as_a_module(
-    simulator: RunningSimulator, run_playbook: RunPlaybook
+def ran_as_module(task_output: str) -> bool:
+    """Whether a task's -vvv output shows its module sent and run as a module, rather than run in the worker."""
+    as_module = sends_a_module(task_output) and AS_MODULE_LINE in task_output and IN_WORKER_LINE not in task_output
+    in_worker = not sends_a_module(task_output) and IN_WORKER_LINE in task_output and AS_MODULE_LINE not in task_output
+    assert as_module != in_worker, task_output
+    return as_module
+
+
+@pytest.mark.parametrize("play_switch, play_task_as_module", [("true", False), ("false", True)])
+def test_the_switch_chooses_the_path_for_a_task_or_a_play(
+    simulator: RunningSimulator, run_playbook: RunPlaybook, play_switch: str, play_task_as_module: bool
 ) -> None:
     simulator.app.add_database("orders-production")
 
-    run = run_playbook("switch.yml", sends_modules=True, db_name="orders-production", play_switch="true")
+    run = run_playbook("switch.yml", sends_modules=True, db_name="orders-production", play_switch=play_switch)
 
     assert run.succeeded, run.output
     tasks = task_outputs(run.output)
-    off, default = tasks["Look up with the switch off on the task"], tasks["Look up with the switch of the play"]
-    assert sends_a_module(off) and AS_MODULE_LINE in off and IN_WORKER_LINE not in off
-    assert not sends_a_module(default) and IN_WORKER_LINE in default and AS_MODULE_LINE not in default
-
-
-def test_the_switch_set_for_the_play_runs_every_task_as_a_module(
-    simulator: RunningSimulator, run_playbook: RunPlaybook
-) -> None:
-    simulator.app.add_database("orders-production")
-
-    run = run_playbook("switch.yml", sends_modules=True, db_name="orders-production", play_switch="false")
-
-    assert run.succeeded, run.output
-    for name in ("Look up with the switch off on the task", "Look up with the switch of the play"):
-        task = task_outputs(run.output)[name]
-        assert sends_a_module(task) and AS_MODULE_LINE in task and IN_WORKER_LINE not in task, name
+    assert ran_as_module(tasks["Look up with the switch off on the task"])
+    assert ran_as_module(tasks["Look up with the switch of the play"]) == play_task_as_module
 
 
 def test_the_switch_as_an_extra_variable_runs_the_module_as_a_module(

@@ -78,7 +78,8 @@ BODIES = st.one_of(
 )
 ANSWER = st.tuples(st.sampled_from(STATUSES), BODIES, st.sampled_from([None, "0", "1", "soon", "Wed, 21 Oct 2015 07:28:00 GMT"]))
 ANSWERS = st.lists(ANSWER, min_size=1, max_size=12)
-# Half the time the exchange works, so that the API's answers are reached.
+
+
 def jwt(expires_in: int) -> str:
     def part(claims: dict[str, Any]) -> str:
         return base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
@@ -89,6 +90,7 @@ def jwt(expires_in: int) -> str:
 CACHED_JWT = jwt(3600)
 # Bearer tokens an exchange may give: the usual, one with a line break or a space, one the cache would keep.
 BEARERS = st.sampled_from([BEARER_TOKEN, BEARER_TOKEN + "\r\n", "bearer with space", jwt(7200), ""])
+# Half the time the exchange works, so that the API's answers are reached.
 EXCHANGES = st.lists(
     st.builds(lambda token: (200, json.dumps({"token": token}), None), BEARERS) | ANSWER, min_size=1, max_size=3
 )
