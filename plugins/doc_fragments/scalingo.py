@@ -41,6 +41,15 @@ options:
         refused before any request.
     type: str
     default: https://auth.scalingo.com
+  database_api_url:
+    description:
+      - Base URL of the Scalingo Database API, where a database's firewall rules and users are managed.
+        Overrides O(region) for those calls.
+      - If not set, the value of the E(SCALINGO_DATABASE_API_URL) environment variable is used, and else
+        C(https://db-api.<region>.scalingo.com).
+      - The same rules as O(api_url) apply. An empty value counts as not set.
+    type: str
+    version_added: 1.0.0
   validate_certs:
     description:
       - Whether to verify the TLS certificates of the API and of the authentication service.

@@ -17,7 +17,7 @@ import random
 import time
 import traceback
 from typing import Any, Callable, Iterator, Optional
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import BearerTokenCache, is_jwt_shaped
 
@@ -37,6 +37,7 @@ COLLECTION_VERSION = "0.2.0"
 USER_AGENT = "%s/%s" % (COLLECTION_NAME, COLLECTION_VERSION)
 
 DEFAULT_AUTH_URL = "https://auth.scalingo.com"
+DEFAULT_DATABASE_API_URL = "https://db-api.osc-fr1.scalingo.com"
 DEFAULT_REGION = "osc-fr1"
 REGIONS = ("osc-fr1", "osc-secnum-fr1")
 TOKEN_EXCHANGE_PATH = "/v1/tokens/exchange"
@@ -62,6 +63,10 @@ _MAX_QUOTED_BODY = 200
 
 def api_url_for_region(region: str) -> str:
     return "https://api.%s.scalingo.com" % region
+
+
+def database_api_url_for_region(region: str) -> str:
+    return "https://db-api.%s.scalingo.com" % region
 
 
 class ScalingoAPIError(Exception):
@@ -256,18 +261,23 @@ class ScalingoClient:
         session: Optional["requests.Session"] = None,
         sleep: Optional[Callable[[float], None]] = None,
         token_cache: Optional[BearerTokenCache] = None,
+        database_api_url: Optional[str] = None,
     ) -> None:
         self._api_token = api_token
         self.api_url = api_url.rstrip("/")
         self.auth_url = auth_url.rstrip("/")
+        self.database_api_url = (database_api_url or DEFAULT_DATABASE_API_URL).rstrip("/")
         self.timeout = timeout
         self.validate_certs = validate_certs
         self.retries = retries
         self.retry_max_wait = retry_max_wait
         self.sleep = sleep or _wait
         self._bearer_token: Optional[str] = None
+        # Addon tokens this client was given: secrets to redact like the others.
+        self._addon_tokens: list[str] = []
         self._token_cache = token_cache
         self._cache_key = BearerTokenCache.key(api_token, self.auth_url)
+        self._main_api = _Service(self.api_url, "api_url", self._bearer, self._forget_bearer)
         self._session = session or requests.Session()
         self._session.headers.update(
             {
@@ -298,20 +308,27 @@ class ScalingoClient:
         path: str,
         body: Optional[dict[str, Any]] = None,
         params: Optional[dict[str, Any]] = None,
+        service: Optional["_Service"] = None,
     ) -> Any:
-        """Send one API call and return its decoded JSON answer.
+        """Send one call to ``service`` (the main API unless said) and return its decoded JSON answer.
 
-        A 401 means the bearer token expired or was revoked: exchange the API
-        token once more and retry once before giving up.
+        A 401 means the token expired or was revoked: get a new one and retry
+        once before giving up.
         """
-        response = self._call_api(method, path, body, params)
+        service = service or self._main_api
+        response = self._call(service, method, path, body, params)
         if response.status_code == 401:
-            self._forget_bearer()
-            response = self._call_api(method, path, body, params)
-        return self._decode(method, path, response, idempotent=method in IDEMPOTENT_METHODS)
+            service.forget_token()
+            response = self._call(service, method, path, body, params)
+        return self._decode(method, path, response, method in IDEMPOTENT_METHODS, service.option)
 
-    def _call_api(
+    def database_api(self, app_id: str, addon_id: str) -> "DatabaseAPI":
+        """The calls about the database behind ``addon_id`` of app ``app_id``: its firewall rules and users."""
+        return DatabaseAPI(self, app_id, addon_id)
+
+    def _call(
         self,
+        service: "_Service",
         method: str,
         path: str,
         body: Optional[dict[str, Any]],
@@ -319,11 +336,12 @@ class ScalingoClient:
     ) -> "requests.Response":
         return self._send(
             method,
-            self.api_url + path,
+            service.base_url + path,
             path,
-            idempotent=method in IDEMPOTENT_METHODS,
+            method in IDEMPOTENT_METHODS,
+            service.option,
             # As an auth, not a header: requests then never puts ~/.netrc or a URL's user:password in its place.
-            auth=_bearer_auth(self._bearer()),
+            auth=_bearer_auth(service.token()),
             json=body,
             params=params,
         )
@@ -348,7 +366,7 @@ class ScalingoClient:
     def _exchange_token(self) -> str:
         url = self.auth_url + TOKEN_EXCHANGE_PATH
         # Exchanging twice only mints two bearer tokens: safe to retry like a GET.
-        response = self._send("POST", url, TOKEN_EXCHANGE_PATH, idempotent=True, auth=("", self._api_token), json={})
+        response = self._send("POST", url, TOKEN_EXCHANGE_PATH, True, "auth_url", auth=("", self._api_token), json={})
         if response.status_code == 401:
             raise ScalingoAPIError(
                 "POST", TOKEN_EXCHANGE_PATH, 401, "the API token was refused (wrong, expired or revoked token)"
@@ -357,7 +375,7 @@ class ScalingoClient:
             # Whatever its body says: there is no exchange at this address, which is a setting to fix.
             message = "%s has no token exchange (404): check auth_url, usually %s" % (_url_of(url), DEFAULT_AUTH_URL)
             raise ScalingoAPIError("POST", TOKEN_EXCHANGE_PATH, None, message)
-        answer = self._decode("POST", TOKEN_EXCHANGE_PATH, response, idempotent=True)
+        answer = self._decode("POST", TOKEN_EXCHANGE_PATH, response, True, "auth_url")
         token = answer.get("token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise ScalingoAPIError("POST", TOKEN_EXCHANGE_PATH, None, "unexpected answer: no token")
@@ -368,10 +386,14 @@ class ScalingoClient:
             )
         return token
 
-    def _send(self, method: str, url: str, path: str, idempotent: bool, **kwargs: Any) -> "requests.Response":
-        """Send a request until it gets an answer worth returning, within the retry budget."""
+    def _send(
+        self, method: str, url: str, path: str, idempotent: bool, option: str, **kwargs: Any
+    ) -> "requests.Response":
+        """Send a request until it gets an answer worth returning, within the retry budget.
+
+        ``option`` names the setting behind ``url``, for the failures a setting causes.
+        """
         budget = self.retry_budget()
-        option = "auth_url" if path == TOKEN_EXCHANGE_PATH else "api_url"
         while True:
             try:
                 # verify goes with each request: a Session-level value loses to REQUESTS_CA_BUNDLE.
@@ -395,7 +417,8 @@ class ScalingoClient:
                     raise ScalingoAPIError(method, path, None, _redirect_reason(response, option))
                 if response.status_code not in RETRYABLE_STATUSES:
                     return response
-                failure, retry_after = self._answer_failure(method, path, response, idempotent), _retry_after(response)
+                failure = self._answer_failure(method, path, response, idempotent, option)
+                retry_after = _retry_after(response)
             if failure.may_have_applied:
                 raise failure
             delay = budget.next_delay(retry_after)
@@ -438,12 +461,12 @@ class ScalingoClient:
         return ScalingoAPIError(method, path, None, message, may_have_applied=not idempotent)
 
     def _answer_failure(
-        self, method: str, path: str, response: "requests.Response", idempotent: bool
+        self, method: str, path: str, response: "requests.Response", idempotent: bool, option: str
     ) -> ScalingoAPIError:
         if response.status_code == 404 and not is_the_apis_error(response):
             # A router or a proxy, not the API: the URL is wrong, and nothing may be taken as absent.
-            message = "%s answered 404 with %s, not the Scalingo API's own answer: check api_url" % (
-                _url_of(response.url or self.api_url + path), _describe_foreign_answer(response))
+            message = "%s answered 404 with %s, not the Scalingo API's own answer: check %s" % (
+                _url_of(response.url or path), _describe_foreign_answer(response), option)
             return ScalingoAPIError(method, path, None, message)
         field_errors: dict[str, list[str]] = {}
         if _answers_hold_secrets(path):
@@ -460,9 +483,9 @@ class ScalingoClient:
             is_not_found=response.status_code == 404,
         )
 
-    def _decode(self, method: str, path: str, response: "requests.Response", idempotent: bool) -> Any:
+    def _decode(self, method: str, path: str, response: "requests.Response", idempotent: bool, option: str) -> Any:
         if not 200 <= response.status_code < 300:
-            raise self._answer_failure(method, path, response, idempotent)
+            raise self._answer_failure(method, path, response, idempotent, option)
         if response.status_code == 204 or not response.content:
             return None
         try:
@@ -475,7 +498,72 @@ class ScalingoClient:
 
     def _redact(self, text: str) -> str:
         # An API or a proxy may echo what it was sent; never pass a token on, whole or in part.
-        return redact_secrets(text, [secret for secret in (self._api_token, self._bearer_token) if secret])
+        secrets = [self._api_token, self._bearer_token] + self._addon_tokens
+        return redact_secrets(text, [secret for secret in secrets if secret])
+
+
+class _Service:
+    """Where a family of calls goes, which option sets it, and the token that opens it."""
+
+    def __init__(self, base_url: str, option: str, token: Callable[[], str], forget_token: Callable[[], None]) -> None:
+        self.base_url = base_url
+        self.option = option
+        self.token = token
+        self.forget_token = forget_token
+
+
+class DatabaseAPI:
+    """The calls about one dedicated database's firewall rules and users, with ``get``, ``post``... as the client's.
+
+    The one place that knows where these calls go and what opens them: the
+    Database API at ``{database_api_url}/api``, with an addon token that the
+    main API gives for this addon. Upstream has announced that these calls
+    will move to the main API, under ``/v1`` with the user's bearer token:
+    that move changes this class alone. The addon token is cached like the
+    bearer token, under a key of its own, and dropped when refused.
+    """
+
+    def __init__(self, client: ScalingoClient, app_id: str, addon_id: str) -> None:
+        self._client = client
+        self.addon_id = addon_id
+        self._token_path = "/v1/apps/%s/addons/%s/token" % (quote(app_id, safe=""), quote(addon_id, safe=""))
+        self._addon_token: Optional[str] = None
+        self._cache_key = BearerTokenCache.key(client._api_token, client.auth_url, scope=addon_id)
+        self._service = _Service(client.database_api_url + "/api", "database_api_url", self._token, self._forget)
+
+    def get(self, path: str) -> Any:
+        return self._client.request("GET", path, service=self._service)
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        return self._client.request("POST", path, body=body, service=self._service)
+
+    def patch(self, path: str, body: dict[str, Any]) -> Any:
+        return self._client.request("PATCH", path, body=body, service=self._service)
+
+    def delete(self, path: str) -> Any:
+        return self._client.request("DELETE", path, service=self._service)
+
+    def _token(self) -> str:
+        if self._addon_token is None:
+            cache = self._client._token_cache
+            self._addon_token = (cache.load(self._cache_key) if cache else None) or self._fresh_token()
+            self._client._addon_tokens.append(self._addon_token)
+        return self._addon_token
+
+    def _fresh_token(self) -> str:
+        answer = self._client.post(self._token_path, {})
+        addon = answer.get("addon") if isinstance(answer, dict) else None
+        token = addon.get("token") if isinstance(addon, dict) else None
+        if not isinstance(token, str) or not is_jwt_shaped(token):
+            raise ScalingoAPIError("POST", self._token_path, None, "unexpected answer: no addon token")
+        if self._client._token_cache:
+            self._client._token_cache.store(self._cache_key, token)
+        return token
+
+    def _forget(self) -> None:
+        self._addon_token = None
+        if self._client._token_cache:
+            self._client._token_cache.drop(self._cache_key)
 
 
 # The shortest piece of a token that is masked where it appears alone: long enough that ordinary words of an
@@ -542,8 +630,9 @@ def _redirect_reason(response: "requests.Response", option: str) -> str:
 
 
 def _answers_hold_secrets(path: str) -> bool:
-    # The token exchange answers with bearer tokens, an app's variables with its connection URL.
-    return path == TOKEN_EXCHANGE_PATH or path.endswith("/variables")
+    # The token exchange answers with bearer tokens, an addon's token call with its token, an app's variables
+    # with its connection URL.
+    return path == TOKEN_EXCHANGE_PATH or path.endswith(("/variables", "/token"))
 
 
 def _wait(seconds: float) -> None:

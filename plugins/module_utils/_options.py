@@ -25,6 +25,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     REGIONS,
     ScalingoClient,
     api_url_for_region,
+    database_api_url_for_region,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import (
     BearerTokenCache,
@@ -38,6 +39,7 @@ def scalingo_argument_spec() -> dict[str, Any]:
         region=dict(type="str", default=DEFAULT_REGION, choices=list(REGIONS), fallback=(env_fallback, ["SCALINGO_REGION"])),
         api_url=dict(type="str", fallback=(env_fallback, ["SCALINGO_API_URL"])),
         auth_url=dict(type="str", default=DEFAULT_AUTH_URL, fallback=(env_fallback, ["SCALINGO_AUTH_URL"])),
+        database_api_url=dict(type="str", fallback=(env_fallback, ["SCALINGO_DATABASE_API_URL"])),
         validate_certs=dict(type="bool", default=True),
         timeout=dict(type="float", default=30),
         retries=dict(type="int", default=DEFAULT_RETRIES),
@@ -57,6 +59,7 @@ def client_from_params(params: dict[str, Any], warn: Optional[Callable[[str], No
         retries=params["retries"],
         retry_max_wait=params["retry_max_wait"],
         token_cache=BearerTokenCache(default_cache_directory(), warn=warn) if params["token_cache"] else None,
+        database_api_url=params["database_api_url"] or database_api_url_for_region(params["region"]),
     )
 
 
@@ -64,8 +67,8 @@ def client_from_params(params: dict[str, Any], warn: Optional[Callable[[str], No
 MAX_TIMEOUT = 3600
 MAX_RETRY_WAIT = 86400
 
-# Options whose empty value means "not set": an AWX credential injects api_url empty when its field is left blank.
-EMPTY_MEANS_UNSET = ("api_url",)
+# Options whose empty value means "not set": an AWX credential injects a URL empty when its field is left blank.
+EMPTY_MEANS_UNSET = ("api_url", "database_api_url")
 
 
 def invalid_input_reason(params: dict[str, Any], argument_spec: dict[str, Any]) -> Optional[str]:
@@ -75,6 +78,7 @@ def invalid_input_reason(params: dict[str, Any], argument_spec: dict[str, Any]) 
         or _api_token_reason(params["api_token"])
         or _url_reason("api_url", params["api_url"] or None)
         or _url_reason("auth_url", params["auth_url"])
+        or _url_reason("database_api_url", params["database_api_url"] or None)
         or _number_reason(params)
     )
 

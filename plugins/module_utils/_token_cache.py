@@ -62,8 +62,10 @@ class BearerTokenCache:
         self._warned = False
 
     @staticmethod
-    def key(api_token: str, auth_url: str) -> str:
-        return hashlib.sha256(("%s\n%s" % (auth_url, api_token)).encode("utf-8")).hexdigest()
+    def key(api_token: str, auth_url: str, scope: str = "") -> str:
+        """The name of a token's entry; ``scope`` tells apart the tokens of one API token (an addon's id)."""
+        parts = [auth_url, api_token] + ([scope] if scope else [])
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
     def load(self, key: str) -> Optional[str]:
         """The cached bearer token, when there is one that stays valid for five more minutes."""

@@ -12,8 +12,8 @@ version_added: 0.1.0
 description:
   - With O(state=present), looks the database up by name and creates it only when the Scalingo API answers that it
     does not exist. With O(wait=true), waits until the database is running.
-  - An existing database keeps its plan unless O(allow_plan_change=true). The API cannot move a database to another
-    project or technology, so when the existing database differs there, the module fails and says what differs.
+  - An existing database keeps its plan unless O(allow_plan_change=true). An existing database in another project than
+    O(project_id) is moved there. Its technology cannot change; when it differs, the module fails and says so.
   - With O(state=absent), deletes the database, its data and its backups.
 author:
   - scalingo.cloud maintainers (@scalingo-cloud)
@@ -50,6 +50,7 @@ options:
     description:
       - ID of the project the database belongs to.
       - When omitted, a new database goes to the account's default project and an existing one may be in any project.
+      - An existing database in another project is moved to this one (in check mode, the move is only reported).
     type: str
   state:
     description:
@@ -173,36 +174,33 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     create_database_once,
     delete_database,
     find_addon,
-    find_database,
     invalid_name_reason,
     plan_id_for,
     wait_until_running,
 )
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_access import move_to_project
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
-from ansible_collections.scalingo.cloud.plugins.module_utils._options import client_from_params
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import ScalingoTask
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
-class DatabaseTask:
+class DatabaseTask(ScalingoTask):
     def __init__(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> None:
-        self.params = params
-        self.check_mode = check_mode
-        self.diff = diff
-        self.name: str = params["name"]
-        self.client = client_from_params(params, warn)
-        # Set once a write went through: a failure after it still says the task changed something.
-        self.changed = False
+        super().__init__(params, check_mode, diff, warn, params["name"])
 
     # --- states -------------------------------------------------------------
 
+    def run(self) -> dict[str, Any]:
+        return self.absent() if self.params["state"] == "absent" else self.present()
+
     def present(self) -> dict[str, Any]:
-        existing = self._find()
+        existing = self.find()
         if existing is None:
             return self._create()
         return self._converge(existing)
 
     def absent(self) -> dict[str, Any]:
-        existing = self._find()
+        existing = self.find()
         if existing is None:
             return self._result(changed=False, before=None, after=None)
         if not self.check_mode:
@@ -232,17 +230,30 @@ class DatabaseTask:
     def _converge(self, existing: dict[str, Any]) -> dict[str, Any]:
         self._fail_on_fixed_differences(existing)
         wanted_plan = self.params["plan"]
-        if wanted_plan is None or wanted_plan == existing["plan"]:
-            return self._result(changed=False, before=existing, after=existing, status=self._wait(existing))
-        if not self.params["allow_plan_change"]:
+        plan_differs = wanted_plan is not None and wanted_plan != existing["plan"]
+        if plan_differs and not self.params["allow_plan_change"]:
+            # Said before anything is done: the task changes all it declares, or nothing.
             raise TaskFailed(
                 "Database '%s' is on plan '%s', not '%s'. Set allow_plan_change: true to change its plan."
                 % (self.name, existing["plan"], wanted_plan),
                 database=existing,
             )
-        changed = dict(existing, plan=wanted_plan)
-        self._change_plan(existing, wanted_plan)
-        return self._result(changed=True, before=existing, after=changed, status=self._wait(changed))
+        wanted = self._move_to_project(existing)
+        if plan_differs:
+            self._change_plan(existing, wanted_plan)
+            wanted = dict(wanted, plan=wanted_plan)
+        return self._result(changed=wanted != existing, before=existing, after=wanted, status=self._wait(wanted))
+
+    def _move_to_project(self, existing: dict[str, Any]) -> dict[str, Any]:
+        """The database in the task's project, moved there when it is in another."""
+        project_id = self.params["project_id"]
+        if project_id is None or project_id == existing["project_id"]:
+            return existing
+        if not self.check_mode:
+            with api_errors_fail_task("move database '%s' to project '%s'" % (self.name, project_id)):
+                move_to_project(self.client, existing, project_id)
+            self.changed = True
+        return dict(existing, project_id=project_id)
 
     def _change_plan(self, database: dict[str, Any], plan: str) -> None:
         action = "change the plan of database '%s'" % self.name
@@ -282,17 +293,6 @@ class DatabaseTask:
             raise TaskFailed(not_running_message(database, stopped), database=database) from None
         return status
 
-    def _find(self) -> Optional[dict[str, Any]]:
-        with api_errors_fail_task("look up database '%s'" % self.name):
-            found = find_database(self.client, self.name)
-        if found is not None and found["name"] != self.name:
-            # The lookup also answers to IDs; a task acts only on the database it names.
-            raise TaskFailed(
-                "'%s' is the ID of database '%s', not a name: name the database by its name." % (
-                    self.name, found["name"])
-            )
-        return found
-
     def _desired_database(self) -> dict[str, Any]:
         if not self.params["plan"]:
             raise TaskFailed(
@@ -308,16 +308,10 @@ class DatabaseTask:
         }
 
     def _fail_on_fixed_differences(self, existing: dict[str, Any]) -> None:
-        wanted = {"technology": self.params["technology"], "project_id": self.params["project_id"]}
-        differences = [
-            "%s is '%s', not '%s'" % (field, existing[field], value)
-            for field, value in wanted.items()
-            if value is not None and existing[field] != value
-        ]
-        if differences:
+        if existing["technology"] != self.params["technology"]:
             raise TaskFailed(
-                "Database '%s' already exists and differs from the task: %s. The Scalingo API cannot move an "
-                "existing database to another technology or project." % (self.name, "; ".join(differences)),
+                "Database '%s' already exists and differs from the task: technology is '%s', not '%s'. The "
+                "technology of a database cannot change." % (self.name, existing["technology"], self.params["technology"]),
                 database=existing,
             )
 
@@ -353,13 +347,7 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
 
 def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
     """The task's result for checked ``params``; raises TaskFailed when it fails."""
-    task = DatabaseTask(params, check_mode, diff, warn)
-    try:
-        return task.absent() if params["state"] == "absent" else task.present()
-    except TaskFailed as failure:
-        if task.changed:
-            failure.details["changed"] = True
-        raise
+    return DatabaseTask(params, check_mode, diff, warn).outcome()
 
 
 DECLARATION = ModuleDeclaration(

@@ -65,6 +65,7 @@ def ansible_environment(
         ANSIBLE_RETRY_FILES_ENABLED="0",
         SCALINGO_API_URL=simulator.url,
         SCALINGO_AUTH_URL=simulator.url,
+        SCALINGO_DATABASE_API_URL=simulator.database_api_url,
         # Each test caches bearer tokens in a folder of its own.
         XDG_CACHE_HOME=str(tmp_path / "cache"),
     )

@@ -4,8 +4,9 @@
 
 """Run the simulator until interrupted: ``python -m tests.simulator --url-file FILE``.
 
-It listens on 127.0.0.1 and writes its base URL to ``--url-file`` once it
-accepts connections, so a script can wait for that file.
+It listens on 127.0.0.1 and, once it accepts connections, writes to
+``--url-file`` two lines: the base URL of the API and the auth service, then
+that of the Database API, so a script can wait for that file.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ def main(argv: Optional[list[str]] = None) -> None:
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     with RunningSimulator(ScalingoSimulator(api_tokens=[arguments.api_token]), port=arguments.port) as simulator:
         if arguments.url_file:
-            arguments.url_file.write_text(simulator.url + "\n")
-        print("Scalingo simulator listening on %s" % simulator.url, flush=True)
+            arguments.url_file.write_text("%s\n%s\n" % (simulator.url, simulator.database_api_url))
+        print("Scalingo simulator listening on %s (Database API: %s)" % (simulator.url, simulator.database_api_url),
+              flush=True)
         stopped.wait()
 
 

@@ -54,7 +54,8 @@ NAME_CHARACTERS = frozenset(string.ascii_lowercase + string.digits + "-")
 class Fault:
     """A wrong answer the simulator gives to matching requests, ``times`` times.
 
-    ``method`` and ``path`` match like shell patterns (``*``). ``body`` is
+    ``method`` and ``path`` match like shell patterns (``*``); the Database
+    API's paths are written ``db-api:/api/...``. ``body`` is
     sent as JSON when it is a dict or a list, as it is otherwise (HTML when it
     starts with ``<``). ``delay`` holds the answer back that many seconds;
     ``drop`` closes the connection instead of answering; ``apply_first``
@@ -78,9 +79,10 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     trickle: float = 0.0
 
-    def matches(self, request: Request) -> bool:
+    def matches(self, request: Request, prefix: str = "") -> bool:
+        """Whether ``request`` gets this fault; a Database API path is matched as ``db-api:/api/...``."""
         return self.times > 0 and fnmatch.fnmatchcase(request.method, self.method) and fnmatch.fnmatchcase(
-            request.path, self.path
+            prefix + request.path, self.path
         )
 
     def response(self) -> Response:
@@ -118,6 +120,15 @@ class DatabaseRecord:
     # How many more status reads see "provisioning" or "updating" before "running".
     polls_until_running: int = 0
     password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    # What the Database API knows of it: its own id, firewall rules, users (the default one is protected).
+    database_api_id: str = field(default_factory=lambda: secrets.token_hex(12))
+    firewall_rules: list[dict[str, Any]] = field(default_factory=list)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        default_user = self.name.replace("-", "_")
+        self.users.setdefault(default_user, {"name": default_user, "read_only": False, "protected": True,
+                                             "password": self.password})
 
     def public(self) -> dict[str, Any]:
         return {
@@ -171,6 +182,9 @@ class SimulatorState:
     requests: list[RecordedRequest] = field(default_factory=list)
     expire_bearer_tokens: bool = False
     faults: list[Fault] = field(default_factory=list)
+    # Addon tokens for the Database API: token -> (addon id, expiry).
+    addon_tokens: dict[str, tuple[str, float]] = field(default_factory=dict)
+    issued_addon_tokens: list[str] = field(default_factory=list)
 
 
 class ScalingoSimulator:
@@ -186,6 +200,10 @@ class ScalingoSimulator:
                 Rule("/v1/databases", methods=["POST"], endpoint=self._create_database),
                 Rule("/v1/databases/<ref>", methods=["GET"], endpoint=self._get_database),
                 Rule("/v1/apps/<app_id>", methods=["DELETE"], endpoint=self._delete_app),
+                Rule("/v1/apps/<app_id>", methods=["PUT"], endpoint=self._update_app),
+                Rule("/v1/apps/<app_id>/addons/<addon_id>/token", methods=["POST"], endpoint=self._addon_token),
+                Rule("/v1/databases/<app_id>/endpoints", methods=["GET"], endpoint=self._list_endpoints),
+                Rule("/v1/projects", methods=["GET"], endpoint=self._list_projects),
                 Rule("/v1/apps/<app_id>/addons", methods=["GET"], endpoint=self._list_addons),
                 Rule("/v1/apps/<app_id>/addons/<addon_id>", methods=["PATCH"], endpoint=self._update_addon),
                 Rule("/v1/apps/<app_id>/variables", methods=["GET"], endpoint=self._list_variables),
@@ -232,9 +250,34 @@ class ScalingoSimulator:
             return [r for r in self.state.requests if r.method == method and r.path == path]
 
     def secrets(self) -> list[str]:
-        """The accepted API tokens and every bearer token issued so far."""
+        """The accepted API tokens, every bearer and addon token issued so far, and every user's password."""
         with self._lock:
-            return sorted(self.state.api_tokens) + list(self.state.issued_bearer_tokens)
+            passwords = [
+                user["password"] for record in self.state.databases.values() for user in record.users.values()
+            ]
+            return (
+                sorted(self.state.api_tokens) + list(self.state.issued_bearer_tokens)
+                + list(self.state.issued_addon_tokens) + passwords
+            )
+
+    def add_firewall_rule(self, name: str, **rule: Any) -> dict[str, Any]:
+        with self._lock:
+            record = next(record for record in self.state.databases.values() if record.name == name)
+            stored = dict({"id": "fw-" + secrets.token_hex(6), "label": "", "cidr": None, "range_id": None},
+                          database_id=record.database_api_id, **rule)
+            record.firewall_rules.append(stored)
+            return stored
+
+    def add_user(self, name: str, user: str, read_only: bool = False) -> dict[str, Any]:
+        with self._lock:
+            record = next(record for record in self.state.databases.values() if record.name == name)
+            record.users[user] = {"name": user, "read_only": read_only, "protected": False,
+                                  "password": secrets.token_urlsafe(24)}
+            return record.users[user]
+
+    def expire_addon_tokens(self) -> None:
+        with self._lock:
+            self.state.addon_tokens = {token: (addon, 0.0) for token, (addon, _expiry) in self.state.addon_tokens.items()}
 
     def databases(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -270,8 +313,8 @@ class ScalingoSimulator:
             return [b""]
         return fault.response()(environ, start_response)
 
-    def _take_fault(self, request: Request) -> Optional[Fault]:
-        fault = next((fault for fault in self.state.faults if fault.matches(request)), None)
+    def _take_fault(self, request: Request, prefix: str = "") -> Optional[Fault]:
+        fault = next((fault for fault in self.state.faults if fault.matches(request, prefix)), None)
         if fault is not None:
             fault.times -= 1
         return fault
@@ -343,6 +386,40 @@ class ScalingoSimulator:
             return _json({"error": "current_name must be the name of the app to delete"}, 400)
         del self.state.databases[app_id]
         return Response(status=204)
+
+    def _update_app(self, request: Request, body: Any, app_id: str) -> Response:
+        record = self.state.databases.get(app_id)
+        if record is None:
+            return _json({"resource": "app", "error": "not found"}, 404)
+        project_id = body.get("project_id") if isinstance(body, dict) else None
+        if project_id not in self.state.projects:
+            return _json({"errors": {"project_id": ["is not a project of yours"]}}, 422)
+        record.project_id = project_id
+        return _json({"app": {"id": record.id, "name": record.name, "project": {"id": project_id}}}, 200)
+
+    def _addon_token(self, request: Request, body: Any, app_id: str, addon_id: str) -> Response:
+        record = self.state.databases.get(app_id)
+        if record is None or record.addon_id != addon_id:
+            return _json({"resource": "addon", "error": "not found"}, 404)
+        token = _new_bearer_token()
+        self.state.addon_tokens[token] = (addon_id, time.time() + BEARER_LIFETIME)
+        self.state.issued_addon_tokens.append(token)
+        return _json({"addon": {"id": addon_id, "token": token}}, 200)
+
+    def _list_endpoints(self, request: Request, body: Any, app_id: str) -> Response:
+        record = self.state.databases.get(app_id)
+        if record is None:
+            return _json({"error": "Database not found"}, 404)
+        endpoints = [
+            {"id": "ep-" + record.id[:8], "database_id": record.id, "hostname": "%s.postgresql.simulator.invalid" % record.id,
+             "port": 30000, "type": "public-rw"},
+        ]
+        return _json({"endpoints": endpoints}, 200)
+
+    def _list_projects(self, request: Request, body: Any) -> Response:
+        projects = [{"id": project, "name": "project-%d" % index, "default": index == 0}
+                    for index, project in enumerate(self.state.projects)]
+        return _json({"projects": projects}, 200)
 
     def _list_addons(self, request: Request, body: Any, app_id: str) -> Response:
         record = self.state.databases.get(app_id)

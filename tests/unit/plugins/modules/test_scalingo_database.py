@@ -194,17 +194,48 @@ def test_an_existing_database_on_another_plan_fails_and_says_how_to_allow_it(
     assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
 
 
-def test_an_existing_database_in_another_project_fails_and_says_what_differs(
-    api: responses.RequestsMock, run_module: RunModule
-) -> None:
+def test_an_existing_database_in_another_project_is_moved_there(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api, project_id="pr-other")
+    api.add(responses.PUT, API_URL + "/v1/apps/" + EXISTING["id"], json={"app": {"id": EXISTING["id"]}})
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, project_id=PROJECT), diff=True)
+
+    assert outcome.result == {
+        "changed": True, "database": EXISTING,
+        "diff": {"before": dict(EXISTING, project_id="pr-other"), "after": EXISTING},
+    }
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL), ("PUT", API_URL + "/v1/apps/" + EXISTING["id"])]
+    assert json_body(api.calls[2]) == {"project_id": PROJECT}
+
+
+def test_a_move_in_check_mode_is_only_reported(api: responses.RequestsMock, run_module: RunModule) -> None:
     database_present(api, project_id="pr-other")
 
-    outcome = run_module(scalingo_database.main, args(plan=PLAN, project_id=PROJECT, allow_plan_change=True))
+    outcome = run_module(scalingo_database.main, args(project_id=PROJECT), check_mode=True)
 
-    assert outcome.failed
+    assert outcome.result == {"changed": True, "database": EXISTING}
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
+
+
+def test_a_move_and_a_refused_plan_change_change_nothing(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api, project_id="pr-other", plan="postgresql-dr-business-4096")
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, project_id=PROJECT))
+
+    assert outcome.failed and not outcome.result.get("changed")
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
+
+
+def test_an_existing_database_of_another_technology_fails_and_says_so(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_present(api, technology="mysql")
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
+
     assert outcome.result["msg"] == (
-        "Database 'orders-production' already exists and differs from the task: project_id is 'pr-other', not '%s'. "
-        "The Scalingo API cannot move an existing database to another technology or project." % PROJECT
+        "Database 'orders-production' already exists and differs from the task: technology is 'mysql', not "
+        "'postgresql-ng'. The technology of a database cannot change."
     )
     assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
 

@@ -1,0 +1,263 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Who can reach a dedicated database: its firewall rules, its users, its endpoints.
+
+Private to the scalingo.cloud collection. Rules and users are calls of the
+Database API (``ScalingoClient.database_api``), about the database's addon;
+endpoints and project moves are calls of the main API. Functions here give
+back plain dicts; deciding what is changed is the modules' business.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import string
+from typing import Any, Optional
+from urllib.parse import quote
+
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI, ScalingoAPIError, ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._databases import find_addon
+
+CUSTOM_RANGE = "custom_range"
+MANAGED_RANGE = "managed_range"
+MAX_RULES = 30
+RULE_FIELDS = ("id", "type", "cidr", "label", "range_id")
+USER_NAME_CHARACTERS = frozenset(string.ascii_lowercase + string.digits + "-")
+PASSWORD_LENGTHS = (24, 64)
+
+
+def database_api_of(client: ScalingoClient, database: dict[str, Any]) -> DatabaseAPI:
+    """The Database API of a database, found through its addon (one request)."""
+    addon = find_addon(client, database)
+    return client.database_api(database["id"], addon["id"])
+
+
+# --- firewall rules -----------------------------------------------------------------------------
+
+
+def canonical_cidr(text: str) -> Optional[str]:
+    """``text`` as a network in its canonical form, or None when it is not one (bits past the prefix included)."""
+    try:
+        return str(ipaddress.ip_network(text.strip(), strict=True))
+    except ValueError:
+        return None
+
+
+def invalid_cidr_reason(text: str) -> Optional[str]:
+    if canonical_cidr(text) is not None:
+        return None
+    try:
+        network = ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return "Firewall rule %r is not a CIDR such as 203.0.113.0/24." % text
+    return "Firewall rule %r has bits set past its prefix: the network is %s." % (text, network)
+
+
+def list_rules(api: DatabaseAPI) -> list[dict[str, Any]]:
+    answer = api.get(_rules_path(api))
+    rules = answer.get("rules") if isinstance(answer, dict) else None
+    if not isinstance(rules, list):
+        raise ScalingoAPIError("GET", _rules_path(api), None, "unexpected answer: no list of rules")
+    return [rule_view(rule, "GET", _rules_path(api)) for rule in rules]
+
+
+def rule_view(rule: Any, method: str, path: str) -> dict[str, Any]:
+    if not isinstance(rule, dict) or rule.get("type") not in (CUSTOM_RANGE, MANAGED_RANGE):
+        raise ScalingoAPIError(method, path, None, "unexpected answer: a firewall rule of no known type")
+    view = {field: rule.get(field) for field in RULE_FIELDS}
+    if view["type"] == CUSTOM_RANGE:
+        # Written as the API wrote it, compared in canonical form.
+        view["cidr"] = canonical_cidr(str(view["cidr"])) or view["cidr"]
+        view["label"] = view["label"] or ""
+    return view
+
+
+def create_rule(api: DatabaseAPI, rule: dict[str, Any]) -> dict[str, Any]:
+    """Add a rule, ``{type, cidr, label}`` or ``{type, range_id}``; a create whose answer was lost is looked for."""
+    path = _rules_path(api)
+    body = {key: value for key, value in rule.items() if key in ("type", "cidr", "label", "range_id") and value}
+    try:
+        answer = api.post(path, body)
+    except ScalingoAPIError as error:
+        if not error.may_have_applied:
+            raise
+        found = [existing for existing in list_rules(api) if same_rule(existing, rule)]
+        if not found:
+            raise
+        return found[0]
+    created = answer.get("rule") if isinstance(answer, dict) and "rule" in answer else answer
+    return rule_view(created, "POST", path)
+
+
+def same_rule(existing: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    return rule_key(existing) == rule_key(wanted)
+
+
+def rule_key(rule: dict[str, Any]) -> tuple[str, str, str]:
+    """What makes a rule the same rule: its type and CIDR or range, and a custom rule's label."""
+    if rule["type"] == MANAGED_RANGE:
+        return (MANAGED_RANGE, str(rule["range_id"]), "")
+    return (CUSTOM_RANGE, str(rule["cidr"]), str(rule.get("label") or ""))
+
+
+def delete_rule(api: DatabaseAPI, rule_id: str) -> bool:
+    """Remove a rule; False when the API says it was already gone."""
+    try:
+        api.delete("%s/%s" % (_rules_path(api), quote(rule_id, safe="")))
+    except ScalingoAPIError as error:
+        if error.is_not_found:
+            return False
+        raise
+    return True
+
+
+def list_managed_ranges(api: DatabaseAPI) -> list[dict[str, str]]:
+    path = "/firewall/managed_ranges"
+    answer = api.get(path)
+    ranges = answer.get("ranges") if isinstance(answer, dict) else None
+    if not isinstance(ranges, list):
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: no list of ranges")
+    return [
+        {"id": str(item.get("id")), "name": str(item.get("name"))}
+        for item in ranges if isinstance(item, dict) and item.get("id")
+    ]
+
+
+def _rules_path(api: DatabaseAPI) -> str:
+    return "/databases/%s/firewall_rules" % quote(api.addon_id, safe="")
+
+
+# --- users --------------------------------------------------------------------------------------
+
+
+def invalid_user_name_reason(name: str) -> Optional[str]:
+    if (
+        6 <= len(name) <= 32 and set(name) <= USER_NAME_CHARACTERS
+        and not name.startswith("-") and not name.endswith("-") and "--" not in name
+    ):
+        return None
+    return (
+        "User name %r is invalid: it must be 6 to 32 characters long, hold only lower-case letters, digits and "
+        "hyphens, and neither start nor end with a hyphen nor hold two in a row." % name
+    )
+
+
+def invalid_password_reason(password: str) -> Optional[str]:
+    shortest, longest = PASSWORD_LENGTHS
+    if shortest <= len(password) <= longest:
+        return None
+    # The length only: never the password.
+    return "Option password must be %d to %d characters long; it has %d." % (shortest, longest, len(password))
+
+
+def database_api_id(api: DatabaseAPI) -> str:
+    """The database's id in the Database API, which a user's create and update name."""
+    path = "/databases/%s" % quote(api.addon_id, safe="")
+    answer = api.get(path)
+    database = answer.get("database") if isinstance(answer, dict) else None
+    identifier = database.get("id") if isinstance(database, dict) else None
+    if not isinstance(identifier, str) or not identifier:
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: no database id")
+    return identifier
+
+
+def list_users(api: DatabaseAPI) -> list[dict[str, Any]]:
+    path = _users_path(api)
+    answer = api.get(path)
+    # The key has a hyphen; the unwrapped list is accepted too.
+    users = answer.get("database-users") if isinstance(answer, dict) else answer
+    if not isinstance(users, list):
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: no list of users")
+    return [user_view(user, "GET", path) for user in users]
+
+
+def user_view(user: Any, method: str, path: str) -> dict[str, Any]:
+    """A user's documented fields, never a password."""
+    if not isinstance(user, dict) or not isinstance(user.get("name"), str):
+        raise ScalingoAPIError(method, path, None, "unexpected answer: a user without a name")
+    attributes = user.get("dbms_attributes")
+    return {
+        "name": user["name"],
+        "read_only": bool(user.get("read_only")),
+        "protected": bool(user.get("protected")),
+        "password_encryption": attributes.get("password_encryption") if isinstance(attributes, dict) else None,
+    }
+
+
+def create_user(
+    api: DatabaseAPI, database_id: str, name: str, read_only: bool, password: Optional[str]
+) -> tuple[dict[str, Any], Optional[str]]:
+    """Create a user; the second value is the password the API generated, when none was given."""
+    spec: dict[str, Any] = {"database_id": database_id, "name": name, "read_only": read_only}
+    if password is not None:
+        spec.update(password=password, password_confirmation=password)
+    path = _users_path(api)
+    try:
+        answer = api.post(path, {"database_user": spec})
+    except ScalingoAPIError as error:
+        if not error.may_have_applied:
+            raise
+        # The answer was lost: the user list tells whether the create was applied.
+        existing = [user for user in list_users(api) if user["name"] == name]
+        if not existing:
+            raise
+        if password is None:
+            error.message += "; the user was created, but the password the API generated for it was lost"
+            raise
+        return existing[0], None
+    return _user_and_password(answer, "POST", path)
+
+
+def set_password(api: DatabaseAPI, database_id: str, name: str, password: str) -> dict[str, Any]:
+    path = "%s/%s" % (_users_path(api), quote(name, safe=""))
+    body = {"database_user": {"database_id": database_id, "password": password, "password_confirmation": password}}
+    return _user_and_password(api.patch(path, body), "PATCH", path)[0]
+
+
+def reset_password(api: DatabaseAPI, name: str) -> tuple[dict[str, Any], Optional[str]]:
+    """Have the API generate a new password for a user, and return it."""
+    path = "%s/%s/reset_password" % (_users_path(api), quote(name, safe=""))
+    return _user_and_password(api.post(path, {}), "POST", path)
+
+
+def delete_user(api: DatabaseAPI, name: str) -> bool:
+    """Delete a user; False when the API says it was already gone."""
+    try:
+        api.delete("%s/%s" % (_users_path(api), quote(name, safe="")))
+    except ScalingoAPIError as error:
+        if error.is_not_found:
+            return False
+        raise
+    return True
+
+
+def _user_and_password(answer: Any, method: str, path: str) -> tuple[dict[str, Any], Optional[str]]:
+    # The Go client reads {"database_user": {...}}; the documentation shows the user unwrapped.
+    user = answer.get("database_user", answer) if isinstance(answer, dict) else answer
+    password = user.get("password") if isinstance(user, dict) else None
+    return user_view(user, method, path), password if isinstance(password, str) and password else None
+
+
+def _users_path(api: DatabaseAPI) -> str:
+    return "/databases/%s/users" % quote(api.addon_id, safe="")
+
+
+# --- the main API -------------------------------------------------------------------------------
+
+
+def list_endpoints(client: ScalingoClient, database: dict[str, Any]) -> list[dict[str, Any]]:
+    path = "/v1/databases/%s/endpoints" % quote(database["id"], safe="")
+    answer = client.get(path)
+    endpoints = answer.get("endpoints") if isinstance(answer, dict) else None
+    if not isinstance(endpoints, list):
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: no list of endpoints")
+    return [
+        {"hostname": item.get("hostname"), "port": item.get("port"), "type": item.get("type")}
+        for item in endpoints if isinstance(item, dict)
+    ]
+
+
+def move_to_project(client: ScalingoClient, database: dict[str, Any], project_id: str) -> None:
+    client.request("PUT", "/v1/apps/%s" % quote(database["id"], safe=""), body={"project_id": project_id})

@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What the modules' tasks share: finding their database by name, and saying a change that happened.
+
+Private to the scalingo.cloud collection. A task class takes the validated
+parameters and runs in ``outcome()``; it raises TaskFailed to fail, and
+``outcome()`` adds ``changed: true`` to a failure that came after a write.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_access import database_api_of
+from ansible_collections.scalingo.cloud.plugins.module_utils._databases import find_database
+from ansible_collections.scalingo.cloud.plugins.module_utils._options import client_from_params
+from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
+
+
+class ScalingoTask:
+    """One task about the database named ``name``."""
+
+    def __init__(
+        self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None], name: str
+    ) -> None:
+        self.params = params
+        self.check_mode = check_mode
+        self.diff = diff
+        self.name = name
+        self.client = client_from_params(params, warn)
+        # Set once a write went through: a failure after it still says the task changed something.
+        self.changed = False
+
+    def run(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def outcome(self) -> dict[str, Any]:
+        try:
+            return self.run()
+        except TaskFailed as failure:
+            if self.changed:
+                failure.details["changed"] = True
+            raise
+
+    def find(self) -> Optional[dict[str, Any]]:
+        """The database named ``name``, or None when the API says there is none."""
+        with api_errors_fail_task("look up database '%s'" % self.name):
+            found = find_database(self.client, self.name)
+        if found is not None and found["name"] != self.name:
+            # The lookup also answers to IDs; a task acts only on the database it names.
+            raise TaskFailed(
+                "'%s' is the ID of database '%s', not a name: name the database by its name." % (
+                    self.name, found["name"])
+            )
+        return found
+
+
+class DatabaseResource(ScalingoTask):
+    """A task about something of an existing database (its rules, a user), named by the option ``database``."""
+
+    def __init__(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> None:
+        super().__init__(params, check_mode, diff, warn, params["database"])
+        self._database: Optional[dict[str, Any]] = None
+
+    def database(self) -> dict[str, Any]:
+        if self._database is None:
+            self._database = self.find()
+            if self._database is None:
+                raise TaskFailed(
+                    "Database '%s' does not exist: create it first, with scalingo.cloud.scalingo_database." % self.name
+                )
+        return self._database
+
+    def database_api(self) -> DatabaseAPI:
+        return database_api_of(self.client, self.database())
+
+    def result(self, changed: bool, key: str, before: Any, after: Any) -> dict[str, Any]:
+        result: dict[str, Any] = {"changed": changed, key: after}
+        if self.diff:
+            result["diff"] = {"before": {key: before}, "after": {key: after}}
+        return result

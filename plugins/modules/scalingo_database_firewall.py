@@ -1,0 +1,274 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: scalingo_database_firewall
+short_description: Manage the firewall rules of a Scalingo dedicated database as a declared set
+version_added: 1.0.0
+description:
+  - A dedicated database refuses every connection until a firewall rule allows it. This module makes the database's
+    rules what the task lists.
+  - A rule is either a network in CIDR form with an optional label, or a range Scalingo maintains (a managed range,
+    such as the egress addresses of Scalingo's own apps in a region), named by its ID or its name.
+  - The API has no update, so a rule whose label changed is deleted and created again. The order of the list does
+    not matter, and a rule listed twice is one rule. A change takes about two minutes to apply on the database.
+  - Every rule is checked before any request (a valid CIDR with no bit set past its prefix, at most 30 rules); when
+    any is wrong, nothing is written.
+author:
+  - scalingo.cloud maintainers (@scalingo-cloud)
+options:
+  database:
+    description:
+      - Name of the database whose rules are managed.
+    type: str
+    required: true
+  rules:
+    description:
+      - The rules. Each is either O(rules[].cidr) (with an optional O(rules[].label)) or O(rules[].managed_range).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      cidr:
+        description:
+          - A network allowed to connect, for example V(203.0.113.0/24) or V(2001:db8::/48). A single address is
+            V(203.0.113.7/32). It is written in its canonical form.
+        type: str
+      label:
+        description:
+          - A label for a O(rules[].cidr) rule, for example V(office).
+        type: str
+      managed_range:
+        description:
+          - The ID (for example V(man-osc-fr1-egress)) or the name of a range Scalingo maintains. An unknown one fails
+            and lists the valid names.
+        type: str
+  purge:
+    description:
+      - With V(true), O(rules) is the whole set: rules of the database that it does not list are deleted.
+      - With V(false), the listed rules are only added (or, for a changed label, replaced).
+    type: bool
+    default: true
+  state:
+    description:
+      - V(present) makes the listed rules exist; V(absent) removes them (a O(rules[].cidr) rule whatever its label).
+    type: str
+    default: present
+    choices: [present, absent]
+extends_documentation_fragment:
+  - scalingo.cloud.scalingo
+  - scalingo.cloud.scalingo.attributes
+attributes:
+  check_mode:
+    support: full
+    details: The rules and the managed ranges are read; nothing is created or deleted.
+  diff_mode:
+    support: full
+notes:
+  - Costs, in requests, a lookup of the database and of its addon, an addon token (cached like the bearer token),
+    the list of rules, the list of managed ranges when a rule names one, and one request per rule created or deleted.
+"""
+
+EXAMPLES = r"""
+- name: Allow the office network and Scalingo's own apps, and nothing else
+  scalingo.cloud.scalingo_database_firewall:
+    database: orders-production
+    rules:
+      - cidr: 203.0.113.0/24
+        label: office
+      - managed_range: man-osc-fr1-egress
+
+- name: Add a partner's address, leaving the other rules alone
+  scalingo.cloud.scalingo_database_firewall:
+    database: orders-production
+    rules:
+      - cidr: 198.51.100.7/32
+        label: partner
+    purge: false
+
+- name: Remove the partner's address
+  scalingo.cloud.scalingo_database_firewall:
+    database: orders-production
+    rules:
+      - cidr: 198.51.100.7/32
+    state: absent
+"""
+
+RETURN = r"""
+rules:
+  description: The database's firewall rules after the task (in check mode, as they would be).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: ID of the rule. V(null) in check mode for a rule that would be created.
+      type: str
+      sample: fw-6d9c1e0a2b3c
+    type:
+      description: V(custom_range) (a CIDR) or V(managed_range).
+      type: str
+      sample: custom_range
+    cidr:
+      description: The network of a V(custom_range) rule.
+      type: str
+      sample: 203.0.113.0/24
+    label:
+      description: The label of a V(custom_range) rule, empty when it has none.
+      type: str
+      sample: office
+    range_id:
+      description: The managed range of a V(managed_range) rule.
+      type: str
+      sample: man-osc-fr1-egress
+"""
+
+from typing import Any, Callable, Optional
+
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_access import (
+    CUSTOM_RANGE,
+    MANAGED_RANGE,
+    MAX_RULES,
+    canonical_cidr,
+    create_rule,
+    delete_rule,
+    invalid_cidr_reason,
+    list_managed_ranges,
+    list_rules,
+    rule_key,
+)
+from ansible_collections.scalingo.cloud.plugins.module_utils._databases import invalid_name_reason
+from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import DatabaseResource
+from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
+
+
+class FirewallTask(DatabaseResource):
+    def run(self) -> dict[str, Any]:
+        with api_errors_fail_task("read the firewall rules of database '%s'" % self.name):
+            api = self.database_api()
+            existing = list_rules(api)
+            wanted = self._wanted_rules(api)
+        if self.params["state"] == "absent":
+            doomed = [rule for rule in existing if any(_listed_as(rule, listed) for listed in wanted)]
+            missing: list[dict[str, Any]] = []
+        else:
+            doomed = self._rules_to_delete(existing, wanted)
+            kept = {rule_key(rule) for rule in existing if rule not in doomed}
+            missing = [rule for rule in wanted if rule_key(rule) not in kept]
+        after = [rule for rule in existing if rule not in doomed] + self._apply(api, doomed, missing)
+        return self.result(bool(doomed or missing), "rules", _in_order(existing), _in_order(after))
+
+    def _wanted_rules(self, api: DatabaseAPI) -> list[dict[str, Any]]:
+        """The listed rules as the API writes them, each once, managed ranges named by their IDs."""
+        ranges: Optional[list[dict[str, str]]] = None
+        wanted: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for listed in self.params["rules"]:
+            if listed["managed_range"] is None:
+                rule = {"type": CUSTOM_RANGE, "cidr": canonical_cidr(listed["cidr"]), "label": listed["label"] or ""}
+            else:
+                ranges = ranges if ranges is not None else list_managed_ranges(api)
+                rule = {"type": MANAGED_RANGE, "range_id": self._range_id(listed["managed_range"], ranges)}
+            wanted.setdefault(rule_key(rule), dict({"id": None, "cidr": None, "label": None, "range_id": None}, **rule))
+        return list(wanted.values())
+
+    def _range_id(self, reference: str, ranges: list[dict[str, str]]) -> str:
+        for managed in ranges:
+            if reference in (managed["id"], managed["name"]):
+                return managed["id"]
+        raise TaskFailed(
+            "Managed range '%s' is not one of Scalingo's. Valid names: %s."
+            % (reference, ", ".join("%s (%s)" % (managed["name"], managed["id"]) for managed in ranges) or "none")
+        )
+
+    def _rules_to_delete(self, existing: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        wanted_keys = {rule_key(rule) for rule in wanted}
+        relabelled = {rule["cidr"] for rule in wanted if rule["type"] == CUSTOM_RANGE}
+        return [
+            rule for rule in existing
+            if rule_key(rule) not in wanted_keys
+            # A listed CIDR under another label is replaced, purge or not: the API has no update.
+            and (self.params["purge"] or (rule["type"] == CUSTOM_RANGE and rule["cidr"] in relabelled))
+        ]
+
+    def _apply(
+        self, api: DatabaseAPI, doomed: list[dict[str, Any]], missing: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Delete, then create (a replaced rule frees its CIDR and its place first); the rules created."""
+        if self.check_mode:
+            return missing
+        created = []
+        for rule in doomed:
+            with api_errors_fail_task("delete firewall rule %s of database '%s'" % (_described(rule), self.name)):
+                delete_rule(api, rule["id"])
+            self.changed = True
+        for rule in missing:
+            with api_errors_fail_task("add firewall rule %s to database '%s'" % (_described(rule), self.name)):
+                created.append(create_rule(api, rule))
+            self.changed = True
+        return created
+
+
+def _listed_as(rule: dict[str, Any], listed: dict[str, Any]) -> bool:
+    """Whether ``rule`` is one that ``state: absent`` lists: a CIDR whatever its label, or a managed range."""
+    if rule["type"] != listed["type"]:
+        return False
+    if rule["type"] == MANAGED_RANGE:
+        return bool(rule["range_id"] == listed["range_id"])
+    return bool(rule["cidr"] == listed["cidr"])
+
+
+def _described(rule: dict[str, Any]) -> str:
+    return rule["range_id"] if rule["type"] == MANAGED_RANGE else rule["cidr"]
+
+
+def _in_order(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rules, key=rule_key)
+
+
+def check_input(params: dict[str, Any]) -> Optional[str]:
+    """Every rule, before any request: nothing is written when one is wrong."""
+    reason = invalid_name_reason(params["database"])
+    for rule in params["rules"]:
+        reason = reason or (invalid_cidr_reason(rule["cidr"]) if rule["cidr"] is not None else None)
+    distinct = {(rule["cidr"] and canonical_cidr(rule["cidr"]), rule["label"], rule["managed_range"]) for rule in params["rules"]}
+    if not reason and len(distinct) > MAX_RULES:
+        reason = "A database takes %d firewall rules at most; the task lists %d." % (MAX_RULES, len(distinct))
+    return reason
+
+
+def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
+    return FirewallTask(params, check_mode, diff, warn).outcome()
+
+
+DECLARATION = ModuleDeclaration(
+    options=dict(
+        database=dict(type="str", required=True),
+        rules=dict(
+            type="list",
+            elements="dict",
+            default=[],
+            options=dict(cidr=dict(type="str"), label=dict(type="str"), managed_range=dict(type="str")),
+            mutually_exclusive=[["cidr", "managed_range"]],
+            required_one_of=[["cidr", "managed_range"]],
+            required_by={"label": ["cidr"]},
+        ),
+        purge=dict(type="bool", default=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    ),
+    logic=run,
+    check_input=check_input,
+)
+
+
+def main() -> None:
+    DECLARATION.main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The Database API of the simulator: firewall rules, users and the database object of a dedicated database.
+
+A host of its own, as Scalingo's ``db-api.<region>.scalingo.com``, sharing the
+main simulator's state. It takes addon tokens only, each for its addon and
+until it expires. Its checks come from the API notes: a rule is a CIDR with an
+optional label or a managed range, 30 at most, no duplicates; a user name is 6
+to 32 lower-case letters, digits and hyphens, with no hyphen first, last or
+twice in a row; a password is 24 to 64 characters; the default user is
+protected.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import string
+import time
+from typing import Any, Callable, Iterable, Optional
+
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from .app import DatabaseRecord, RecordedRequest, ScalingoSimulator, _json
+
+MAX_RULES = 30
+MANAGED_RANGES = (
+    {"id": "man-osc-fr1-egress", "name": "Scalingo osc-fr1 egress"},
+    {"id": "man-osc-secnum-fr1-egress", "name": "Scalingo osc-secnum-fr1 egress"},
+)
+USER_NAME_CHARACTERS = frozenset(string.ascii_lowercase + string.digits + "-")
+
+
+class DatabaseAPISimulator:
+    """The WSGI application of the Database API, over the state of ``main``."""
+
+    def __init__(self, main: ScalingoSimulator) -> None:
+        self.main = main
+        self._routes = Map(
+            [
+                Rule("/api/databases/<addon_id>", methods=["GET"], endpoint=self._get_database),
+                Rule("/api/databases/<addon_id>/firewall_rules", methods=["GET"], endpoint=self._list_rules),
+                Rule("/api/databases/<addon_id>/firewall_rules", methods=["POST"], endpoint=self._create_rule),
+                Rule("/api/databases/<addon_id>/firewall_rules/<rule_id>", methods=["DELETE"], endpoint=self._delete_rule),
+                Rule("/api/firewall/managed_ranges", methods=["GET"], endpoint=self._list_ranges),
+                Rule("/api/databases/<addon_id>/users", methods=["GET"], endpoint=self._list_users),
+                Rule("/api/databases/<addon_id>/users", methods=["POST"], endpoint=self._create_user),
+                Rule("/api/databases/<addon_id>/users/<name>", methods=["PATCH"], endpoint=self._update_user),
+                Rule("/api/databases/<addon_id>/users/<name>", methods=["DELETE"], endpoint=self._delete_user),
+                Rule("/api/databases/<addon_id>/users/<name>/reset_password", methods=["POST"], endpoint=self._reset_password),
+            ]
+        )
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        body = request.get_json(silent=True)
+        state = self.main.state
+        with self.main._lock:
+            state.requests.append(
+                RecordedRequest(request.method, "db-api:" + request.path, body, request.headers.get("Authorization"))
+            )
+            fault = self.main._take_fault(request, prefix="db-api:")
+        if fault is not None:
+            time.sleep(fault.delay)
+            return fault.response()(environ, start_response)
+        return self._dispatch(request, body)(environ, start_response)
+
+    def _dispatch(self, request: Request, body: Any) -> Response:
+        try:
+            endpoint, arguments = self._routes.bind_to_environ(request.environ).match()
+        except NotFound:
+            return Response("404 page not found\n", 404, mimetype="text/plain")
+        except HTTPException as error:
+            return _json({"error": error.description or error.name}, error.code or 500)
+        with self.main._lock:
+            addon_id = arguments.get("addon_id")
+            if not self._token_is_valid(request, addon_id):
+                return _json({"error": "invalid or expired token"}, 401)
+            if addon_id is None:
+                return endpoint(request, body, **arguments)
+            record = self._record(addon_id)
+            if record is None:
+                return _json({"error": "database not found"}, 404)
+            del arguments["addon_id"]
+            return endpoint(request, body, record, **arguments)
+
+    def _token_is_valid(self, request: Request, addon_id: Optional[str]) -> bool:
+        scheme, token = request.headers.get("Authorization", "").partition(" ")[::2]
+        granted = self.main.state.addon_tokens.get(token)
+        if scheme != "Bearer" or granted is None:
+            return False
+        token_addon, expiry = granted
+        # A token opens its own addon only; the managed ranges are open to any valid one.
+        return expiry > time.time() and (addon_id is None or addon_id == token_addon)
+
+    def _record(self, addon_id: str) -> Optional[DatabaseRecord]:
+        return next((record for record in self.main.state.databases.values() if record.addon_id == addon_id), None)
+
+    # --- the database --------------------------------------------------------
+
+    def _get_database(self, request: Request, body: Any, record: DatabaseRecord) -> Response:
+        return _json({"database": {
+            "id": record.database_api_id, "resource_id": record.addon_id, "plan": record.plan,
+            "status": record.status, "readable_version": "16.4.0",
+            "features": [{"name": "force-ssl", "status": "ACTIVATED"}],
+            "maintenance_window": {"weekday_utc": 1, "starting_hour_utc": 3, "duration_in_hour": 8},
+        }}, 200)
+
+    # --- firewall rules --------------------------------------------------------
+
+    def _list_rules(self, request: Request, body: Any, record: DatabaseRecord) -> Response:
+        return _json({"rules": record.firewall_rules}, 200)
+
+    def _create_rule(self, request: Request, body: Any, record: DatabaseRecord) -> Response:
+        # The Go client sends the rule as it is, not wrapped in {"rule": ...}.
+        rule = body if isinstance(body, dict) else {}
+        errors = self._rule_errors(record, rule)
+        if errors:
+            return _json({"errors": errors}, 422)
+        stored = {
+            "id": "fw-" + secrets.token_hex(6), "type": rule["type"], "cidr": rule.get("cidr"),
+            "label": rule.get("label") or "", "range_id": rule.get("range_id"), "database_id": record.database_api_id,
+        }
+        record.firewall_rules.append(stored)
+        return _json({"rule": stored}, 201)
+
+    def _rule_errors(self, record: DatabaseRecord, rule: dict[str, Any]) -> dict[str, list[str]]:
+        if len(record.firewall_rules) >= MAX_RULES:
+            return {"base": ["a database has %d firewall rules at most" % MAX_RULES]}
+        if rule.get("type") == "custom_range":
+            if not _is_network_address(rule.get("cidr")):
+                return {"cidr": ["is invalid"]}
+            if any(existing.get("cidr") == rule["cidr"] for existing in record.firewall_rules):
+                return {"cidr": ["has already been taken"]}
+            return {}
+        if rule.get("type") == "managed_range":
+            if rule.get("range_id") not in [known["id"] for known in MANAGED_RANGES]:
+                return {"range_id": ["is not a managed range"]}
+            if rule.get("label"):
+                return {"label": ["must be blank for a managed range"]}
+            if any(existing.get("range_id") == rule["range_id"] for existing in record.firewall_rules):
+                return {"range_id": ["has already been taken"]}
+            return {}
+        return {"type": ["must be custom_range or managed_range"]}
+
+    def _delete_rule(self, request: Request, body: Any, record: DatabaseRecord, rule_id: str) -> Response:
+        remaining = [rule for rule in record.firewall_rules if rule["id"] != rule_id]
+        if len(remaining) == len(record.firewall_rules):
+            return _json({"error": "firewall rule not found"}, 404)
+        record.firewall_rules = remaining
+        return Response(status=204)
+
+    def _list_ranges(self, request: Request, body: Any) -> Response:
+        return _json({"ranges": list(MANAGED_RANGES)}, 200)
+
+    # --- users ---------------------------------------------------------------
+
+    def _list_users(self, request: Request, body: Any, record: DatabaseRecord) -> Response:
+        return _json({"database-users": [_public_user(user) for user in record.users.values()]}, 200)
+
+    def _create_user(self, request: Request, body: Any, record: DatabaseRecord) -> Response:
+        spec = body.get("database_user") if isinstance(body, dict) else None
+        if not isinstance(spec, dict):
+            return _json({"error": "missing database_user parameter"}, 400)
+        if spec.get("database_id") != record.database_api_id:
+            return _json({"errors": {"database_id": ["is not this database"]}}, 422)
+        errors = self._user_errors(record, spec)
+        if errors:
+            return _json({"errors": errors}, 422)
+        generated = "password" not in spec
+        password = secrets.token_urlsafe(24) if generated else spec["password"]
+        user = {"name": spec["name"], "read_only": bool(spec.get("read_only")), "protected": False, "password": password}
+        record.users[user["name"]] = user
+        answer = _public_user(user)
+        if generated:
+            answer["password"] = password
+        return _json({"database_user": answer}, 201)
+
+    def _user_errors(self, record: DatabaseRecord, spec: dict[str, Any]) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        name = spec.get("name")
+        if not _is_user_name(name):
+            errors["name"] = ["is invalid"]
+        elif name in record.users:
+            errors["name"] = ["has already been taken"]
+        errors.update(_password_errors(spec))
+        return errors
+
+    def _update_user(self, request: Request, body: Any, record: DatabaseRecord, name: str) -> Response:
+        user = record.users.get(name)
+        if user is None:
+            return _json({"error": "user not found"}, 404)
+        spec = body.get("database_user") if isinstance(body, dict) else None
+        if not isinstance(spec, dict) or spec.get("database_id") != record.database_api_id:
+            return _json({"errors": {"database_id": ["is not this database"]}}, 422)
+        if user["protected"]:
+            return _json({"error": "the password of the default user can only be changed by Scalingo's support"}, 403)
+        errors = _password_errors(spec, required=True)
+        if errors:
+            return _json({"errors": errors}, 422)
+        user["password"] = spec["password"]
+        return _json({"database_user": _public_user(user)}, 200)
+
+    def _reset_password(self, request: Request, body: Any, record: DatabaseRecord, name: str) -> Response:
+        user = record.users.get(name)
+        if user is None:
+            return _json({"error": "user not found"}, 404)
+        if user["protected"]:
+            return _json({"error": "the password of the default user can only be changed by Scalingo's support"}, 403)
+        user["password"] = secrets.token_urlsafe(24)
+        return _json({"database_user": dict(_public_user(user), password=user["password"])}, 200)
+
+    def _delete_user(self, request: Request, body: Any, record: DatabaseRecord, name: str) -> Response:
+        user = record.users.get(name)
+        if user is None:
+            return _json({"error": "user not found"}, 404)
+        if user["protected"]:
+            return _json({"error": "the default user of a database cannot be deleted"}, 403)
+        del record.users[name]
+        return Response(status=204)
+
+
+def _public_user(user: dict[str, Any]) -> dict[str, Any]:
+    """A user as the API shows it: never its password."""
+    return {
+        "name": user["name"], "read_only": user["read_only"], "protected": user["protected"],
+        "dbms_attributes": {"password_encryption": "scram-sha-256"},
+    }
+
+
+def _is_user_name(name: Any) -> bool:
+    return (
+        isinstance(name, str) and 6 <= len(name) <= 32 and set(name) <= USER_NAME_CHARACTERS
+        and name[0] != "-" and name[-1] != "-" and "--" not in name
+    )
+
+
+def _password_errors(spec: dict[str, Any], required: bool = False) -> dict[str, list[str]]:
+    if "password" not in spec:
+        return {"password": ["can't be blank"]} if required else {}
+    password = spec["password"]
+    if not isinstance(password, str) or not 24 <= len(password) <= 64:
+        return {"password": ["must be 24 to 64 characters long"]}
+    if spec.get("password_confirmation") != password:
+        return {"password_confirmation": ["doesn't match password"]}
+    return {}
+
+
+def _is_network_address(cidr: Any) -> bool:
+    """Whether ``cidr`` is an address, a slash and a prefix length, with no bit set past the prefix."""
+    if not isinstance(cidr, str) or cidr.count("/") != 1:
+        return False
+    address, prefix = cidr.split("/")
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if not prefix.isdigit() or not 0 <= int(prefix) <= parsed.max_prefixlen:
+        return False
+    host_bits = parsed.max_prefixlen - int(prefix)
+    return int(parsed) & ((1 << host_bits) - 1) == 0 and str(parsed) == address

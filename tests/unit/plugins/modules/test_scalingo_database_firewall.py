@@ -1,0 +1,271 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""scalingo_database_firewall: the exact requests, and what the module says."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any, Callable
+
+import pytest
+import responses
+
+from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_firewall
+from tests.unit.conftest import ModuleOutcome
+from tests.unit.helpers import API_URL, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange, json_body
+
+RunModule = Callable[..., ModuleOutcome]
+
+NAME = "orders-production"
+DATABASE = {"id": "54100930736f7563d5030000", "name": NAME, "project_id": "pr-1", "technology": "postgresql-ng",
+            "plan": "postgresql-dr-starter-4096"}
+DB_API = "https://db-api.test.invalid"
+LOOKUP_URL = API_URL + "/v1/databases/" + NAME
+ADDONS_URL = API_URL + "/v1/apps/%s/addons" % DATABASE["id"]
+TOKEN_URL = ADDONS_URL + "/ad-1/token"
+RULES_URL = DB_API + "/api/databases/ad-1/firewall_rules"
+RANGES_URL = DB_API + "/api/firewall/managed_ranges"
+RANGES = {"ranges": [{"id": "man-osc-fr1-egress", "name": "Scalingo osc-fr1 egress"}]}
+
+
+def jwt() -> str:
+    claims = base64.urlsafe_b64encode(json.dumps({"exp": int(time.time()) + 3600}).encode()).rstrip(b"=").decode()
+    return "eyJhbGciOiJIUzI1NiJ9.%s.c2lnbmF0dXJl" % claims
+
+
+ADDON_TOKEN = jwt()
+
+
+def rule(rule_id: str, cidr: str, label: str = "") -> dict[str, Any]:
+    return {"id": rule_id, "type": "custom_range", "cidr": cidr, "label": label, "range_id": None, "database_id": "x"}
+
+
+def managed(rule_id: str, range_id: str = "man-osc-fr1-egress") -> dict[str, Any]:
+    return {"id": rule_id, "type": "managed_range", "cidr": None, "label": "", "range_id": range_id, "database_id": "x"}
+
+
+def view(entry: dict[str, Any]) -> dict[str, Any]:
+    return {key: entry[key] for key in ("id", "type", "cidr", "label", "range_id")}
+
+
+def args(*rules: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return dict(CONNECTION_ARGS, database=NAME, database_api_url=DB_API, rules=list(rules), **extra)
+
+
+def database_with_rules(api: responses.RequestsMock, *existing: dict[str, Any]) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LOOKUP_URL, json={"database": DATABASE})
+    api.add(responses.GET, ADDONS_URL, json={"addons": [
+        {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p", "name": "x"}, "status": "running"}]})
+    api.add(responses.POST, TOKEN_URL, json={"addon": {"id": "ad-1", "token": ADDON_TOKEN}})
+    api.add(responses.GET, RULES_URL, json={"rules": list(existing)})
+
+
+def writes(api: responses.RequestsMock) -> list[tuple[str, str, Any]]:
+    return [
+        (call.request.method, call.request.url, json.loads(call.request.body) if call.request.body else None)
+        for call in api.calls
+        if call.request.url.startswith(DB_API) and call.request.method != "GET"
+    ]
+
+
+def test_the_declared_rules_are_created_with_the_addon_token(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_rules(api)
+    api.add(responses.GET, RANGES_URL, json=RANGES)
+    api.add(responses.POST, RULES_URL, json={"rule": rule("fw-1", "203.0.113.0/24", "office")}, status=201)
+    api.add(responses.POST, RULES_URL, json={"rule": managed("fw-2")}, status=201)
+
+    outcome = run_module(
+        scalingo_database_firewall.main,
+        args({"cidr": "203.0.113.0/24", "label": "office"}, {"managed_range": "Scalingo osc-fr1 egress"}),
+    )
+
+    assert outcome.result == {"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24", "office")), view(managed("fw-2"))]}
+    assert writes(api) == [
+        ("POST", RULES_URL, {"type": "custom_range", "cidr": "203.0.113.0/24", "label": "office"}),
+        ("POST", RULES_URL, {"type": "managed_range", "range_id": "man-osc-fr1-egress"}),
+    ]
+    assert [call.request.url for call in api.calls][:4] == [EXCHANGE_URL, LOOKUP_URL, ADDONS_URL, TOKEN_URL]
+    assert all(
+        call.request.headers["Authorization"] == "Bearer " + ADDON_TOKEN
+        for call in api.calls if call.request.url.startswith(DB_API)
+    )
+
+
+def test_rules_already_there_in_any_order_and_written_otherwise_change_nothing(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_rules(api, managed("fw-2"), rule("fw-1", "203.0.113.0/24", "office"))
+    api.add(responses.GET, RANGES_URL, json=RANGES)
+
+    outcome = run_module(
+        scalingo_database_firewall.main,
+        args({"managed_range": "man-osc-fr1-egress"}, {"cidr": " 203.0.113.0/24", "label": "office"},
+             {"cidr": "203.0.113.0/24", "label": "office"}),
+        diff=True,
+    )
+
+    assert outcome.result["changed"] is False
+    assert outcome.result["diff"]["before"] == outcome.result["diff"]["after"]
+    assert writes(api) == []
+
+
+def test_purge_deletes_the_rules_not_listed(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_rules(api, rule("fw-1", "203.0.113.0/24", "office"), rule("fw-9", "198.51.100.0/24", "old"))
+    api.add(responses.DELETE, RULES_URL + "/fw-9", status=204)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24", "label": "office"}))
+
+    assert outcome.result == {"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24", "office"))]}
+    assert writes(api) == [("DELETE", RULES_URL + "/fw-9", None)]
+
+
+def test_without_purge_listed_rules_are_only_added(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_rules(api, rule("fw-9", "198.51.100.0/24", "old"))
+    api.add(responses.POST, RULES_URL, json={"rule": rule("fw-1", "203.0.113.7/32")}, status=201)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.7/32"}, purge=False))
+
+    assert [entry["id"] for entry in outcome.result["rules"]] == ["fw-9", "fw-1"]
+    assert writes(api) == [("POST", RULES_URL, {"type": "custom_range", "cidr": "203.0.113.7/32"})]
+
+
+def test_a_changed_label_is_a_delete_then_a_create(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_rules(api, rule("fw-1", "203.0.113.0/24", "office"))
+    api.add(responses.DELETE, RULES_URL + "/fw-1", status=204)
+    api.add(responses.POST, RULES_URL, json={"rule": rule("fw-2", "203.0.113.0/24", "head office")}, status=201)
+
+    outcome = run_module(
+        scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24", "label": "head office"}, purge=False)
+    )
+
+    assert outcome.result["changed"] is True
+    assert writes(api) == [
+        ("DELETE", RULES_URL + "/fw-1", None),
+        ("POST", RULES_URL, {"type": "custom_range", "cidr": "203.0.113.0/24", "label": "head office"}),
+    ]
+
+
+def test_check_mode_writes_nothing_and_shows_the_change(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_rules(api, rule("fw-9", "198.51.100.0/24", "old"))
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}), check_mode=True, diff=True)
+
+    assert outcome.result["changed"] is True
+    assert outcome.result["diff"] == {
+        "before": {"rules": [view(rule("fw-9", "198.51.100.0/24", "old"))]},
+        "after": {"rules": [{"id": None, "type": "custom_range", "cidr": "203.0.113.0/24", "label": "", "range_id": None}]},
+    }
+    assert writes(api) == []
+
+
+def test_state_absent_removes_the_listed_rules_whatever_their_label(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_rules(api, rule("fw-1", "203.0.113.0/24", "office"), rule("fw-2", "198.51.100.0/24"))
+    api.add(responses.DELETE, RULES_URL + "/fw-1", status=204)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}, state="absent"))
+
+    assert outcome.result == {"changed": True, "rules": [view(rule("fw-2", "198.51.100.0/24"))]}
+    assert writes(api) == [("DELETE", RULES_URL + "/fw-1", None)]
+
+
+def test_an_unknown_managed_range_fails_listing_the_valid_ones(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_rules(api)
+    api.add(responses.GET, RANGES_URL, json=RANGES)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}, {"managed_range": "moon"}))
+
+    assert outcome.result["msg"] == (
+        "Managed range 'moon' is not one of Scalingo's. Valid names: Scalingo osc-fr1 egress (man-osc-fr1-egress)."
+    )
+    assert writes(api) == []
+
+
+@pytest.mark.parametrize(
+    "rules, message",
+    [
+        ([{"cidr": "300.1.2.0/24"}], "Firewall rule '300.1.2.0/24' is not a CIDR such as 203.0.113.0/24."),
+        ([{"cidr": "10.0.0.1/24"}], "Firewall rule '10.0.0.1/24' has bits set past its prefix: the network is 10.0.0.0/24."),
+        ([{"cidr": "10.0.0.0/24"}, {"cidr": "office"}], "Firewall rule 'office' is not a CIDR such as 203.0.113.0/24."),
+        ([{"cidr": "10.%d.0.0/16" % index} for index in range(31)], "A database takes 30 firewall rules at most; the task lists 31."),
+        ([{"label": "office"}], "one of the following is required: cidr, managed_range found in rules"),
+        ([{"cidr": "10.0.0.0/24", "managed_range": "x"}], "parameters are mutually exclusive: cidr|managed_range found in rules"),
+    ],
+    ids=["not an address", "host bits", "one bad among good", "31 rules", "neither", "both"],
+)
+def test_wrong_rules_fail_before_any_request(
+    api: responses.RequestsMock, run_module: RunModule, rules: list[dict[str, Any]], message: str
+) -> None:
+    outcome = run_module(scalingo_database_firewall.main, args(*rules))
+
+    assert outcome.failed and outcome.result["msg"] == message
+    assert len(api.calls) == 0
+
+
+def test_thirty_rules_are_taken(api: responses.RequestsMock, run_module: RunModule) -> None:
+    existing = [rule("fw-%d" % index, "10.%d.0.0/16" % index) for index in range(30)]
+    database_with_rules(api, *existing)
+
+    outcome = run_module(scalingo_database_firewall.main, args(*[{"cidr": "10.%d.0.0/16" % index} for index in range(30)]))
+
+    assert outcome.result["changed"] is False
+
+
+def test_a_missing_database_fails_naming_it(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LOOKUP_URL, json={"error": "Database not found"}, status=404)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}))
+
+    assert outcome.result["msg"] == (
+        "Database 'orders-production' does not exist: create it first, with scalingo.cloud.scalingo_database."
+    )
+
+
+def test_a_refused_rule_fails_with_the_apis_reason_and_says_what_changed(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_rules(api, rule("fw-9", "198.51.100.0/24"))
+    api.add(responses.DELETE, RULES_URL + "/fw-9", status=204)
+    api.add(responses.POST, RULES_URL, json={"errors": {"cidr": ["is invalid"]}}, status=422)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}))
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.result["msg"] == (
+        "Scalingo API refused to add firewall rule 203.0.113.0/24 to database 'orders-production' (422): cidr is invalid"
+    )
+
+
+def test_a_rule_created_unwrapped_is_read_too(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_rules(api)
+    api.add(responses.POST, RULES_URL, json=rule("fw-1", "203.0.113.0/24"), status=201)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}))
+
+    assert outcome.result["rules"] == [view(rule("fw-1", "203.0.113.0/24"))]
+
+
+def test_a_refused_addon_token_is_asked_for_once_more(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LOOKUP_URL, json={"database": DATABASE})
+    api.add(responses.GET, ADDONS_URL, json={"addons": [
+        {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p", "name": "x"}, "status": "running"}]})
+    fresh = jwt() + "x"
+    api.add(responses.POST, TOKEN_URL, json={"addon": {"id": "ad-1", "token": ADDON_TOKEN}})
+    api.add(responses.POST, TOKEN_URL, json={"addon": {"id": "ad-1", "token": fresh}})
+    api.add(responses.GET, RULES_URL, json={"error": "invalid or expired token"}, status=401)
+    api.add(responses.GET, RULES_URL, json={"rules": []})
+
+    outcome = run_module(scalingo_database_firewall.main, args())
+
+    assert outcome.result == {"changed": False, "rules": []}
+    rules_calls = [call for call in api.calls if call.request.url == RULES_URL]
+    assert [call.request.headers["Authorization"] for call in rules_calls] == ["Bearer " + ADDON_TOKEN, "Bearer " + fresh]
+    assert ADDON_TOKEN not in outcome.text and fresh not in outcome.text
