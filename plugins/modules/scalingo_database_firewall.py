@@ -49,7 +49,7 @@ options:
         type: str
   purge:
     description:
-      - With V(true), O(rules) is the whole set: rules of the database that it does not list are deleted.
+      - With V(true), O(rules) is the whole set, and rules of the database that it does not list are deleted.
       - With V(false), the listed rules are only added (or, for a changed label, replaced).
     type: bool
     default: true

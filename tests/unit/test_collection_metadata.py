@@ -73,3 +73,25 @@ def test_each_module_documents_its_own_options(name: str) -> None:
     for option_name, option in own.items():
         assert _comparable(documented[option_name]) == _comparable(option), option_name
     assert not set(own) & set(scalingo_argument_spec()), "a module option hides a connection option"
+
+
+def _descriptions(node: Any) -> list[Any]:
+    if isinstance(node, list):
+        return [found for item in node for found in _descriptions(item)]
+    if not isinstance(node, dict):
+        return []
+    found = []
+    for key, value in node.items():
+        if key == "description":
+            found.extend(value if isinstance(value, list) else [value])
+        else:
+            found.extend(_descriptions(value))
+    return found
+
+
+@pytest.mark.parametrize("name", MODULE_NAMES)
+def test_every_description_is_text(name: str) -> None:
+    # A ": " inside a sentence turns it into a mapping that YAML takes without a word.
+    module = module_named(name)
+    for document in (module.DOCUMENTATION, module.RETURN):
+        assert all(isinstance(text, str) for text in _descriptions(yaml.safe_load(document))), name
