@@ -126,9 +126,13 @@ class DatabaseRecord:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        default_user = self.name.replace("-", "_")
-        self.users.setdefault(default_user, {"name": default_user, "read_only": False, "protected": True,
-                                             "password": self.password})
+        self.users.setdefault(self.default_user, {"name": self.default_user, "read_only": False, "protected": True,
+                                                  "password": self.password})
+
+    @property
+    def default_user(self) -> str:
+        """The user made with the database, named after it within the 32 characters a user name takes."""
+        return self.name[:32].rstrip("-")
 
     def public(self) -> dict[str, Any]:
         return {
@@ -150,7 +154,7 @@ class DatabaseRecord:
     @property
     def url(self) -> str:
         return "postgres://%s:%s@%s.postgresql.simulator.invalid:30000/%s" % (
-            self.name.replace("-", "_"), self.password, self.id, self.name.replace("-", "_"))
+            self.default_user, self.password, self.id, self.name.replace("-", "_"))
 
     def read_status(self) -> str:
         if self.status in ("provisioning", "updating"):

@@ -1,0 +1,260 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: scalingo_database_user
+short_description: Manage a user of a Scalingo dedicated database
+version_added: 1.0.0
+description:
+  - Ensures a user of a dedicated database exists, read-only or not, or is deleted.
+  - The API never shows a user's password, so whether it is the one the task gives cannot be known. With
+    O(update_password=on_create), the password is sent only when the user is created; with
+    O(update_password=always), it is set on every run, and the task always reports a change.
+  - Without O(password), the API generates one; it is returned once, as RV(password), by the run that created the
+    user (or, with O(update_password=always), that reset it).
+  - Whether a user is read-only cannot change once it exists; a difference fails the task and says so.
+  - The database's default user is protected; deleting it or setting its password fails with the API's reason.
+author:
+  - scalingo.cloud maintainers (@scalingo-cloud)
+options:
+  database:
+    description:
+      - Name of the database the user belongs to.
+    type: str
+    required: true
+  name:
+    description:
+      - Name of the user, 6 to 32 lower-case letters, digits and hyphens, neither starting nor ending with a
+        hyphen, with no two hyphens in a row. Checked before any request.
+    type: str
+    required: true
+  read_only:
+    description:
+      - Whether the user may only read.
+    type: bool
+    default: false
+  password:
+    description:
+      - The user's password, 24 to 64 characters, checked before any request. Never logged nor returned.
+      - Omitted, the API generates one (see RV(password)).
+    type: str
+  update_password:
+    description:
+      - V(on_create) sends the password only when the user is created.
+      - V(always) sets it on every run (with no O(password), has the API generate a new one); the task then always
+        reports a change.
+    type: str
+    default: on_create
+    choices: [on_create, always]
+  state:
+    description:
+      - V(present) ensures the user exists; V(absent) deletes it.
+    type: str
+    default: present
+    choices: [present, absent]
+extends_documentation_fragment:
+  - scalingo.cloud.scalingo
+  - scalingo.cloud.scalingo.attributes
+attributes:
+  check_mode:
+    support: full
+    details: The users are read; nothing is created, changed or deleted.
+  diff_mode:
+    support: full
+    details: The user before and after; never a password.
+notes:
+  - Costs, in requests, a lookup of the database and of its addon, an addon token (cached like the bearer token),
+    the list of users, and for a create or a password change one more read and the write.
+"""
+
+EXAMPLES = r"""
+- name: Give the reporting service a read-only user, with a password from the vault
+  scalingo.cloud.scalingo_database_user:
+    database: orders-production
+    name: reporting
+    read_only: true
+    password: "{{ vault_reporting_password }}"
+
+- name: Give the orders service a user, with a password the API generates
+  scalingo.cloud.scalingo_database_user:
+    database: orders-production
+    name: orders-app
+  register: orders_user
+  no_log: true
+
+- name: Keep the generated password, shown once
+  ansible.builtin.copy:
+    content: "{{ orders_user.password }}"
+    dest: /root/orders-app-password
+    mode: "0600"
+  when: orders_user.password is defined
+  no_log: true
+
+- name: Rotate the reporting user's password
+  scalingo.cloud.scalingo_database_user:
+    database: orders-production
+    name: reporting
+    read_only: true
+    password: "{{ vault_reporting_new_password }}"
+    update_password: always
+
+- name: Delete a user that is no longer used
+  scalingo.cloud.scalingo_database_user:
+    database: orders-production
+    name: old-batch
+    state: absent
+"""
+
+RETURN = r"""
+user:
+  description:
+    - The user after the task, as the API describes it. With O(state=absent), the user that was deleted, or an empty
+      dict when there was none.
+  returned: success
+  type: dict
+  contains:
+    name:
+      description: Name of the user.
+      type: str
+      sample: reporting
+    read_only:
+      description: Whether the user may only read.
+      type: bool
+      sample: true
+    protected:
+      description: Whether it is the database's protected default user.
+      type: bool
+      sample: false
+    password_encryption:
+      description: How the database stores the password. V(null) in check mode for a user that would be created.
+      type: str
+      sample: scram-sha-256
+password:
+  description:
+    - The password the API generated, on the run that created the user without O(password), or that reset it with
+      O(update_password=always). Never on other runs.
+    - A secret. Register the result with C(no_log) on the task.
+  returned: when the API generated a password
+  type: str
+  sample: Zm9vYmFyYmF6cXV4cXV1eHF1dXg
+"""
+
+from typing import Any, Callable, Optional
+
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_access import (
+    create_user,
+    database_api_id,
+    delete_user,
+    invalid_password_reason,
+    invalid_user_name_reason,
+    list_users,
+    reset_password,
+    set_password,
+)
+from ansible_collections.scalingo.cloud.plugins.module_utils._databases import invalid_name_reason
+from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import DatabaseResource
+from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
+
+
+class UserTask(DatabaseResource):
+    def run(self) -> dict[str, Any]:
+        self.user: str = self.params["name"]
+        self.on = "user '%s' of database '%s'" % (self.user, self.name)
+        with api_errors_fail_task("read the users of database '%s'" % self.name):
+            api = self.database_api()
+            existing = next((user for user in list_users(api) if user["name"] == self.user), None)
+        if self.params["state"] == "absent":
+            return self._absent(api, existing)
+        if existing is None:
+            return self._create(api)
+        return self._converge(api, existing)
+
+    def _absent(self, api: DatabaseAPI, existing: Optional[dict[str, Any]]) -> dict[str, Any]:
+        if existing is None:
+            return self.result(False, "user", {}, {})
+        if not self.check_mode:
+            with api_errors_fail_task("delete " + self.on):
+                delete_user(api, self.user)
+            self.changed = True
+        return dict(self.result(True, "user", existing, {}), user=existing)
+
+    def _create(self, api: DatabaseAPI) -> dict[str, Any]:
+        if self.check_mode:
+            planned = {"name": self.user, "read_only": self.params["read_only"], "protected": False,
+                       "password_encryption": None}
+            return self.result(True, "user", {}, planned)
+        with api_errors_fail_task("create " + self.on):
+            user, generated = create_user(
+                api, database_api_id(api), self.user, self.params["read_only"], self.params["password"]
+            )
+        self.changed = True
+        return _with_password(self.result(True, "user", {}, user), generated)
+
+    def _converge(self, api: DatabaseAPI, existing: dict[str, Any]) -> dict[str, Any]:
+        if existing["read_only"] != self.params["read_only"]:
+            raise TaskFailed(
+                "User '%s' of database '%s' has read_only %s, not %s, and the API cannot change it: delete the user "
+                "and create it again (state: absent, then present) to change it."
+                % (self.user, self.name, _yaml(existing["read_only"]), _yaml(self.params["read_only"])),
+                user=existing,
+            )
+        if self.params["update_password"] != "always":
+            return self.result(False, "user", existing, existing)
+        if self.check_mode:
+            return self.result(True, "user", existing, existing)
+        generated = None
+        with api_errors_fail_task("set the password of " + self.on):
+            if self.params["password"] is None:
+                user, generated = reset_password(api, self.user)
+            else:
+                user = set_password(api, database_api_id(api), self.user, self.params["password"])
+        self.changed = True
+        return _with_password(self.result(True, "user", existing, user), generated)
+
+
+def _with_password(result: dict[str, Any], generated: Optional[str]) -> dict[str, Any]:
+    return dict(result, password=generated) if generated else result
+
+
+def _yaml(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def check_input(params: dict[str, Any]) -> Optional[str]:
+    return (
+        invalid_name_reason(params["database"])
+        or invalid_user_name_reason(params["name"])
+        or (invalid_password_reason(params["password"]) if params["password"] is not None else None)
+    )
+
+
+def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
+    return UserTask(params, check_mode, diff, warn).outcome()
+
+
+DECLARATION = ModuleDeclaration(
+    options=dict(
+        database=dict(type="str", required=True),
+        name=dict(type="str", required=True),
+        read_only=dict(type="bool", default=False),
+        password=dict(type="str", no_log=True),
+        update_password=dict(type="str", default="on_create", choices=["on_create", "always"]),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    ),
+    logic=run,
+    check_input=check_input,
+)
+
+
+def main() -> None:
+    DECLARATION.main()
+
+
+if __name__ == "__main__":
+    main()

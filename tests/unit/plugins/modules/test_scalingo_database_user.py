@@ -1,0 +1,198 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""scalingo_database_user: the exact requests, and what the module says."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+import pytest
+import responses
+
+from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_user
+from tests.unit.conftest import ModuleOutcome
+from tests.unit.helpers import CONNECTION_ARGS, expect_exchange
+from tests.unit.plugins.modules.test_scalingo_database_firewall import (
+    ADDON_TOKEN,
+    ADDONS_URL,
+    DATABASE,
+    DB_API,
+    LOOKUP_URL,
+    NAME,
+    TOKEN_URL,
+)
+
+RunModule = Callable[..., ModuleOutcome]
+
+USERS_URL = DB_API + "/api/databases/ad-1/users"
+DB_API_DATABASE_URL = DB_API + "/api/databases/ad-1"
+PASSWORD = "correct-horse-battery-staple-42"
+GENERATED = "generated-by-the-api-0123456789"
+
+
+def api_user(name: str, read_only: bool = False, protected: bool = False) -> dict[str, Any]:
+    return {"name": name, "read_only": read_only, "protected": protected,
+            "dbms_attributes": {"password_encryption": "scram-sha-256"}}
+
+
+def view(name: str, read_only: bool = False, protected: bool = False) -> dict[str, Any]:
+    return {"name": name, "read_only": read_only, "protected": protected, "password_encryption": "scram-sha-256"}
+
+
+def args(**extra: Any) -> dict[str, Any]:
+    return dict(CONNECTION_ARGS, database=NAME, database_api_url=DB_API, **{"name": "reporting", **extra})
+
+
+def database_with_users(api: responses.RequestsMock, *users: dict[str, Any]) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LOOKUP_URL, json={"database": DATABASE})
+    api.add(responses.GET, ADDONS_URL, json={"addons": [
+        {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p", "name": "x"}, "status": "running"}]})
+    api.add(responses.POST, TOKEN_URL, json={"addon": {"id": "ad-1", "token": ADDON_TOKEN}})
+    api.add(responses.GET, USERS_URL, json={"database-users": [api_user("orders-production", protected=True)] + list(users)})
+    api.add(responses.GET, DB_API_DATABASE_URL, json={"database": {"id": "dbapi-1", "resource_id": "ad-1"}})
+
+
+def writes(api: responses.RequestsMock) -> list[tuple[str, str, Any]]:
+    return [
+        (call.request.method, call.request.url, json.loads(call.request.body) if call.request.body else None)
+        for call in api.calls
+        if call.request.url.startswith(DB_API) and call.request.method != "GET"
+    ]
+
+
+def test_a_read_only_user_is_created_with_its_password(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api)
+    api.add(responses.POST, USERS_URL, json={"database_user": api_user("reporting", read_only=True)}, status=201)
+
+    outcome = run_module(scalingo_database_user.main, args(read_only=True, password=PASSWORD))
+
+    assert outcome.result == {"changed": True, "user": view("reporting", read_only=True)}
+    assert writes(api) == [("POST", USERS_URL, {"database_user": {
+        "database_id": "dbapi-1", "name": "reporting", "read_only": True,
+        "password": PASSWORD, "password_confirmation": PASSWORD,
+    }})]
+    assert PASSWORD not in outcome.text
+
+
+@pytest.mark.parametrize("wrapped", [True, False], ids=["wrapped", "unwrapped"])
+def test_a_generated_password_is_returned_once(api: responses.RequestsMock, run_module: RunModule, wrapped: bool) -> None:
+    database_with_users(api)
+    created = dict(api_user("reporting"), password=GENERATED)
+    api.add(responses.POST, USERS_URL, json={"database_user": created} if wrapped else created, status=201)
+
+    outcome = run_module(scalingo_database_user.main, args())
+
+    assert outcome.result == {"changed": True, "user": view("reporting"), "password": GENERATED}
+    assert writes(api) == [("POST", USERS_URL, {"database_user": {"database_id": "dbapi-1", "name": "reporting",
+                                                                  "read_only": False}})]
+
+
+def test_an_existing_user_is_left_alone_and_no_password_sent(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api, api_user("reporting", read_only=True))
+
+    outcome = run_module(scalingo_database_user.main, args(read_only=True, password=PASSWORD), diff=True)
+
+    assert outcome.result["changed"] is False and "password" not in outcome.result
+    assert outcome.result["user"] == view("reporting", read_only=True)
+    assert writes(api) == []
+
+
+def test_always_sets_the_password_on_every_run(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api, api_user("reporting"))
+    api.add(responses.PATCH, USERS_URL + "/reporting", json={"database_user": api_user("reporting")})
+
+    outcome = run_module(scalingo_database_user.main, args(password=PASSWORD, update_password="always"))
+
+    assert outcome.result == {"changed": True, "user": view("reporting")}
+    assert writes(api) == [("PATCH", USERS_URL + "/reporting", {"database_user": {
+        "database_id": "dbapi-1", "password": PASSWORD, "password_confirmation": PASSWORD}})]
+
+
+def test_always_without_a_password_has_the_api_generate_one(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api, api_user("reporting"))
+    api.add(responses.POST, USERS_URL + "/reporting/reset_password",
+            json={"database_user": dict(api_user("reporting"), password=GENERATED)})
+
+    outcome = run_module(scalingo_database_user.main, args(update_password="always"))
+
+    assert outcome.result == {"changed": True, "user": view("reporting"), "password": GENERATED}
+    assert writes(api) == [("POST", USERS_URL + "/reporting/reset_password", {})]
+
+
+def test_a_read_only_difference_is_refused(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api, api_user("reporting", read_only=False))
+
+    outcome = run_module(scalingo_database_user.main, args(read_only=True))
+
+    assert outcome.result["msg"] == (
+        "User 'reporting' of database 'orders-production' has read_only false, not true, and the API cannot change "
+        "it: delete the user and create it again (state: absent, then present) to change it."
+    )
+    assert writes(api) == []
+
+
+def test_absent_deletes_once_then_finds_nothing(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api, api_user("reporting"))
+    api.add(responses.DELETE, USERS_URL + "/reporting", status=204)
+
+    outcome = run_module(scalingo_database_user.main, args(state="absent"))
+
+    assert outcome.result == {"changed": True, "user": view("reporting")}
+    assert writes(api) == [("DELETE", USERS_URL + "/reporting", None)]
+
+
+def test_absent_when_there_is_no_such_user_is_unchanged(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api)
+
+    outcome = run_module(scalingo_database_user.main, args(state="absent"))
+
+    assert outcome.result == {"changed": False, "user": {}}
+    assert writes(api) == []
+
+
+def test_deleting_the_protected_user_fails_with_the_apis_reason(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api)
+    api.add(responses.DELETE, USERS_URL + "/orders-production", json={"error": "the default user cannot be deleted"},
+            status=403)
+
+    outcome = run_module(scalingo_database_user.main, dict(args(state="absent"), name="orders-production"))
+
+    assert outcome.failed and not outcome.result.get("changed")
+    assert "(403): the default user cannot be deleted" in outcome.result["msg"]
+    assert writes(api) == [("DELETE", USERS_URL + "/orders-production", None)]
+
+
+def test_check_mode_creates_nothing(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api)
+
+    outcome = run_module(scalingo_database_user.main, args(password=PASSWORD), check_mode=True, diff=True)
+
+    assert outcome.result["changed"] is True
+    assert outcome.result["diff"]["after"]["user"]["name"] == "reporting"
+    assert writes(api) == []
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"name": "-reporting"}, "User name '-reporting' is invalid"),
+        ({"name": "report--ing"}, "User name 'report--ing' is invalid"),
+        ({"name": "short"}, "User name 'short' is invalid"),
+        ({"name": "a" * 33}, "User name '%s' is invalid" % ("a" * 33)),
+        ({"name": "Reporting"}, "User name 'Reporting' is invalid"),
+        ({"password": "too-short"}, "Option password must be 24 to 64 characters long; it has 9."),
+        ({"password": "x" * 65}, "Option password must be 24 to 64 characters long; it has 65."),
+    ],
+)
+def test_wrong_names_and_passwords_fail_before_any_request(
+    api: responses.RequestsMock, run_module: RunModule, extra: dict[str, Any], message: str
+) -> None:
+    outcome = run_module(scalingo_database_user.main, args(**extra))
+
+    assert outcome.failed and outcome.result["msg"].startswith(message)
+    assert "x" * 65 not in outcome.text and "too-short" not in outcome.result["msg"]
+    assert len(api.calls) == 0
