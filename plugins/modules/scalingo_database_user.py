@@ -79,19 +79,13 @@ EXAMPLES = r"""
     read_only: true
     password: "{{ vault_reporting_password }}"
 
+# The run that creates the user returns its password once, in orders_user.password: keep it from there
+# (in a vault, or a file of the application's), with no_log on every task that handles it.
 - name: Give the orders service a user, with a password the API generates
   scalingo.cloud.scalingo_database_user:
     database: orders-production
     name: orders-app
   register: orders_user
-  no_log: true
-
-- name: Keep the generated password, shown once
-  ansible.builtin.copy:
-    content: "{{ orders_user.password }}"
-    dest: /root/orders-app-password
-    mode: "0600"
-  when: orders_user.password is defined
   no_log: true
 
 - name: Rotate the reporting user's password

@@ -17,6 +17,11 @@ from tests.integration.conftest import RunPlaybook
 from tests.simulator import RunningSimulator
 
 EXAMPLES = REPO_ROOT / "examples"
+# The variables the modules' examples take from a vault.
+VAULT = {
+    "vault_reporting_password": "reporting-password-from-the-vault-1",
+    "vault_reporting_new_password": "reporting-password-from-the-vault-2",
+}
 
 
 def names(simulator: RunningSimulator) -> list[str]:
@@ -26,13 +31,19 @@ def names(simulator: RunningSimulator) -> list[str]:
 def test_the_modules_examples_run(simulator: RunningSimulator, run_playbook: RunPlaybook, tmp_path: Path) -> None:
     tasks = [task for name in MODULE_NAMES for task in yaml.safe_load(module_named(name).EXAMPLES)]
     playbook = tmp_path / "examples.yml"
-    playbook.write_text(yaml.safe_dump([{"name": "Module examples", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
+    play = {"name": "Module examples", "hosts": "localhost", "gather_facts": False, "vars": VAULT, "tasks": tasks}
+    playbook.write_text(yaml.safe_dump([play]))
 
     run = run_playbook(playbook)
 
     assert run.succeeded, run.output
     assert names(simulator) == ["orders-production", "orders-staging"]  # orders-reporting was created, then deleted
     assert simulator.app.record("orders-staging").plan == "postgresql-dr-starter-8192"
+    production = simulator.app.record("orders-production")
+    assert sorted(rule["cidr"] or rule["range_id"] for rule in production.firewall_rules) == [
+        "203.0.113.0/24", "man-osc-fr1-egress"]
+    assert sorted(production.users) == ["orders-app", "orders-production", "reporting"]
+    assert production.users["reporting"]["password"] == VAULT["vault_reporting_new_password"]
 
 
 def test_provision_converges_then_changes_nothing(simulator: RunningSimulator, run_playbook: RunPlaybook) -> None:

@@ -141,14 +141,23 @@ def test_a_plan_mismatch_fails_and_says_what_differs(simulator: RunningSimulator
     assert [database["plan"] for database in simulator.app.databases()] == ["postgresql-dr-business-4096"]
 
 
-def test_a_project_mismatch_fails_and_says_what_differs(simulator: RunningSimulator, run_playbook: RunPlaybook) -> None:
+def test_a_database_in_another_project_is_moved_after_a_check_mode_preview(
+    simulator: RunningSimulator, run_playbook: RunPlaybook
+) -> None:
     simulator.app.add_database("orders-production", project_id=OTHER_PROJECT_ID)
+    move = dict(db_name="orders-production", db_plan=PLAN, db_project_id=DEFAULT_PROJECT_ID, expect_changed="true")
 
-    run = run_playbook(
-        "database_fails.yml", db_name="orders-production", db_plan=PLAN, db_project_id=DEFAULT_PROJECT_ID,
-        expected_message="project_id is '%s', not '%s'" % (OTHER_PROJECT_ID, DEFAULT_PROJECT_ID),
-    )
-    assert run.succeeded, run.output
+    preview = run_playbook("database.yml", "--check", "--diff", **move)
+    assert preview.succeeded, preview.output
+    assert [database["project_id"] for database in simulator.app.databases()] == [OTHER_PROJECT_ID]
+
+    moved = run_playbook("database.yml", "--diff", **move)
+    assert moved.succeeded, moved.output
+    assert [database["project_id"] for database in simulator.app.databases()] == [DEFAULT_PROJECT_ID]
+    assert len(simulator.app.requests_to("PUT", "/v1/apps/" + simulator.app.databases()[0]["id"])) == 1
+
+    again = run_playbook("database.yml", **dict(move, expect_changed="false"))
+    assert again.succeeded, again.output
 
 
 def test_module_defaults_set_the_connection_once(simulator: RunningSimulator, run_playbook: RunPlaybook) -> None:
