@@ -104,13 +104,7 @@ def rule_key(rule: dict[str, Any]) -> tuple[str, str, str]:
 
 def delete_rule(api: DatabaseAPI, rule_id: str) -> bool:
     """Remove a rule; False when the API says it was already gone."""
-    try:
-        api.delete("%s/%s" % (_rules_path(api), quote(rule_id, safe="")))
-    except ScalingoAPIError as error:
-        if error.is_not_found:
-            return False
-        raise
-    return True
+    return _delete(api, "%s/%s" % (_rules_path(api), quote(rule_id, safe="")))
 
 
 def list_managed_ranges(api: DatabaseAPI) -> list[dict[str, str]]:
@@ -224,8 +218,12 @@ def reset_password(api: DatabaseAPI, name: str) -> tuple[dict[str, Any], Optiona
 
 def delete_user(api: DatabaseAPI, name: str) -> bool:
     """Delete a user; False when the API says it was already gone."""
+    return _delete(api, "%s/%s" % (_users_path(api), quote(name, safe="")))
+
+
+def _delete(api: DatabaseAPI, path: str) -> bool:
     try:
-        api.delete("%s/%s" % (_users_path(api), quote(name, safe="")))
+        api.delete(path)
     except ScalingoAPIError as error:
         if error.is_not_found:
             return False

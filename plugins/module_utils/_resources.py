@@ -21,18 +21,23 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFa
 
 
 class ScalingoTask:
-    """One task about the database named ``name``."""
+    """One task about a database, named by the option ``name_option``."""
 
-    def __init__(
-        self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None], name: str
-    ) -> None:
+    name_option = "database"
+
+    def __init__(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> None:
         self.params = params
         self.check_mode = check_mode
         self.diff = diff
-        self.name = name
+        self.name: str = params[self.name_option]
         self.client = client_from_params(params, warn)
         # Set once a write went through: a failure after it still says the task changed something.
         self.changed = False
+
+    @classmethod
+    def logic(cls, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
+        """The module's logic, as a ModuleDeclaration takes it: a task of this class, run to its result."""
+        return cls(params, check_mode, diff, warn).outcome()
 
     def run(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -62,7 +67,7 @@ class DatabaseResource(ScalingoTask):
     """A task about something of an existing database (its rules, a user), named by the option ``database``."""
 
     def __init__(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> None:
-        super().__init__(params, check_mode, diff, warn, params["database"])
+        super().__init__(params, check_mode, diff, warn)
         self._database: Optional[dict[str, Any]] = None
 
     def database(self) -> dict[str, Any]:

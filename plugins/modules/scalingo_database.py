@@ -162,7 +162,7 @@ status:
   version_added: 0.2.0
 """
 
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     ADDON_RUNNING,
@@ -185,8 +185,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFa
 
 
 class DatabaseTask(ScalingoTask):
-    def __init__(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> None:
-        super().__init__(params, check_mode, diff, warn, params["name"])
+    name_option = "name"
 
     # --- states -------------------------------------------------------------
 
@@ -345,12 +344,10 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
     )
 
 
-def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
-    """The task's result for checked ``params``; raises TaskFailed when it fails."""
-    return DatabaseTask(params, check_mode, diff, warn).outcome()
-
 
 DECLARATION = ModuleDeclaration(
+    logic=DatabaseTask.logic,
+    check_input=check_input,
     options=dict(
         name=dict(type="str", required=True),
         technology=dict(type="str", default=TECHNOLOGIES[0], choices=list(TECHNOLOGIES)),
@@ -361,8 +358,6 @@ DECLARATION = ModuleDeclaration(
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=2400),
     ),
-    logic=run,
-    check_input=check_input,
 )
 
 

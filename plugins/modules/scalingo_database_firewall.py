@@ -127,7 +127,7 @@ rules:
       sample: man-osc-fr1-egress
 """
 
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
 from ansible_collections.scalingo.cloud.plugins.module_utils._database_access import (
@@ -242,11 +242,10 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
     return reason
 
 
-def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
-    return FirewallTask(params, check_mode, diff, warn).outcome()
-
 
 DECLARATION = ModuleDeclaration(
+    logic=FirewallTask.logic,
+    check_input=check_input,
     options=dict(
         database=dict(type="str", required=True),
         rules=dict(
@@ -261,8 +260,6 @@ DECLARATION = ModuleDeclaration(
         purge=dict(type="bool", default=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
     ),
-    logic=run,
-    check_input=check_input,
 )
 
 

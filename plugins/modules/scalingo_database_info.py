@@ -42,6 +42,29 @@ options:
     type: bool
     default: false
     version_added: 0.2.0
+  include_endpoints:
+    description:
+      - Whether to add each database's endpoints (RV(databases[].endpoints)), where clients connect.
+      - Costs one request per database.
+    type: bool
+    default: false
+    version_added: 1.0.0
+  include_firewall_rules:
+    description:
+      - Whether to add each database's firewall rules (RV(databases[].firewall_rules)).
+      - Costs, per database, a read of its addon (shared with O(include_status) and O(include_users)), an addon
+        token (cached between tasks) and the list of rules.
+    type: bool
+    default: false
+    version_added: 1.0.0
+  include_users:
+    description:
+      - Whether to add each database's users (RV(databases[].users)). Never a password.
+      - Costs, per database, a read of its addon (shared with O(include_status) and O(include_firewall_rules)), an
+        addon token (cached between tasks) and the list of users.
+    type: bool
+    default: false
+    version_added: 1.0.0
 extends_documentation_fragment:
   - scalingo.cloud.scalingo
   - scalingo.cloud.scalingo.attributes
@@ -127,11 +150,51 @@ databases:
       type: str
       sample: postgres://orders_production:secret@orders-production.postgresql.example:30000/orders_production
       version_added: 0.2.0
+    endpoints:
+      description: Where clients connect to the database.
+      returned: when O(include_endpoints=true)
+      type: list
+      elements: dict
+      version_added: 1.0.0
+      contains:
+        hostname:
+          description: Host name of the endpoint.
+          type: str
+          sample: orders-production.postgresql.osc-fr1.scalingo-dbs.com
+        port:
+          description: Port of the endpoint.
+          type: int
+          sample: 30000
+        type:
+          description: V(public-rw) or V(private-peering-rw).
+          type: str
+          sample: public-rw
+    firewall_rules:
+      description:
+        - The database's firewall rules, each with the keys of the RV(scalingo.cloud.scalingo_database_firewall#module:rules)
+          that scalingo.cloud.scalingo_database_firewall returns.
+      returned: when O(include_firewall_rules=true)
+      type: list
+      elements: dict
+      version_added: 1.0.0
+    users:
+      description:
+        - The database's users, each with the keys of the RV(scalingo.cloud.scalingo_database_user#module:user) that
+          scalingo.cloud.scalingo_database_user returns. Never a password.
+      returned: when O(include_users=true)
+      type: list
+      elements: dict
+      version_added: 1.0.0
 """
 
 from typing import Any, Callable, Optional
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_access import (
+    list_endpoints,
+    list_rules,
+    list_users,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     connection_url,
     find_addon,
@@ -152,20 +215,29 @@ def fetch_databases(client: ScalingoClient, ref: Optional[str]) -> list[dict[str
     return [] if found is None else [found]
 
 
-def add_details(
-    client: ScalingoClient, databases: list[dict[str, Any]], status: bool, url: bool
-) -> list[dict[str, Any]]:
-    """Add the status and connection URL asked for; each costs one request per database."""
-    detailed = []
-    for database in databases:
-        details: dict[str, Any] = {}
-        with api_errors_fail_task("read the details of database '%s'" % database["name"]):
-            if status:
-                details["status"] = find_addon(client, database)["status"]
-            if url:
-                details["url"] = connection_url(client, database)
-        detailed.append(dict(database, **details))
-    return detailed
+def add_details(client: ScalingoClient, databases: list[dict[str, Any]], params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Add what the include_* options ask for; each costs requests per database, as the documentation says."""
+    return [dict(database, **details_of(client, database, params)) for database in databases]
+
+
+def details_of(client: ScalingoClient, database: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    with api_errors_fail_task("read the details of database '%s'" % database["name"]):
+        if params["include_status"] or params["include_firewall_rules"] or params["include_users"]:
+            addon = find_addon(client, database)
+            details["status"] = addon["status"]
+            api = client.database_api(database["id"], addon["id"])
+        if params["include_url"]:
+            details["url"] = connection_url(client, database)
+        if params["include_endpoints"]:
+            details["endpoints"] = list_endpoints(client, database)
+        if params["include_firewall_rules"]:
+            details["firewall_rules"] = list_rules(api)
+        if params["include_users"]:
+            details["users"] = list_users(api)
+    if not params["include_status"]:
+        details.pop("status", None)
+    return details
 
 
 def in_project(databases: list[dict[str, Any]], project_id: Optional[str]) -> list[dict[str, Any]]:
@@ -183,18 +255,21 @@ def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[st
     databases = in_project(fetch_databases(client, params["name"]), params["project_id"])
     return {
         "changed": False,
-        "databases": add_details(client, databases, params["include_status"], params["include_url"]),
+        "databases": add_details(client, databases, params),
     }
 
 
 DECLARATION = ModuleDeclaration(
+    logic=run,
     options=dict(
         name=dict(type="str"),
         project_id=dict(type="str"),
         include_status=dict(type="bool", default=False),
         include_url=dict(type="bool", default=False),
+        include_endpoints=dict(type="bool", default=False),
+        include_firewall_rules=dict(type="bool", default=False),
+        include_users=dict(type="bool", default=False),
     ),
-    logic=run,
 )
 
 

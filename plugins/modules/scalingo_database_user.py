@@ -137,7 +137,7 @@ password:
   sample: Zm9vYmFyYmF6cXV4cXV1eHF1dXg
 """
 
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
 from ansible_collections.scalingo.cloud.plugins.module_utils._database_access import (
@@ -228,11 +228,10 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
     )
 
 
-def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> dict[str, Any]:
-    return UserTask(params, check_mode, diff, warn).outcome()
-
 
 DECLARATION = ModuleDeclaration(
+    logic=UserTask.logic,
+    check_input=check_input,
     options=dict(
         database=dict(type="str", required=True),
         name=dict(type="str", required=True),
@@ -241,8 +240,6 @@ DECLARATION = ModuleDeclaration(
         update_password=dict(type="str", default="on_create", choices=["on_create", "always"]),
         state=dict(type="str", default="present", choices=["present", "absent"]),
     ),
-    logic=run,
-    check_input=check_input,
 )
 
 

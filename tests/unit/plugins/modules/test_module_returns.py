@@ -13,9 +13,18 @@ import pytest
 import responses
 import yaml
 
-from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database, scalingo_database_info
+from ansible_collections.scalingo.cloud.plugins.modules import (
+    scalingo_database,
+    scalingo_database_firewall,
+    scalingo_database_info,
+    scalingo_database_user,
+)
 from tests.unit.conftest import ModuleOutcome
 from tests.unit.helpers import API_URL, CONNECTION_ARGS, expect_exchange
+from tests.unit.plugins.modules.test_scalingo_database_firewall import ADDON_TOKEN, DB_API, database_with_rules
+from tests.unit.plugins.modules.test_scalingo_database_firewall import args as firewall_args
+from tests.unit.plugins.modules.test_scalingo_database_user import USERS_URL, database_with_users
+from tests.unit.plugins.modules.test_scalingo_database_user import args as user_args
 
 RunModule = Callable[..., ModuleOutcome]
 
@@ -29,6 +38,8 @@ DATABASE = {
 ADDONS_URL = API_URL + "/v1/apps/54100930736f7563d5030000/addons"
 VARIABLES_URL = API_URL + "/v1/apps/54100930736f7563d5030000/variables"
 ADDON = {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p1", "name": "x"}, "status": "running"}
+RULE = {"id": "fw-1", "type": "custom_range", "cidr": "203.0.113.0/24", "label": "office", "range_id": None}
+USER = {"name": "reporting", "read_only": True, "protected": False, "dbms_attributes": {"password_encryption": "scram-sha-256"}}
 # Keys every module result carries, documented by Ansible itself rather than by RETURN.
 COMMON_KEYS = {"changed", "diff"}
 
@@ -73,10 +84,42 @@ def test_scalingo_database_info_returns_what_it_documents(
     api.add(responses.GET, API_URL + "/v1/databases/orders-production", json={"database": DATABASE})
     api.add(responses.GET, ADDONS_URL, json={"addons": [ADDON]})
     api.add(responses.GET, VARIABLES_URL, json={"variables": [{"name": "SCALINGO_POSTGRESQL_URL", "value": "postgres://x"}]})
+    api.add(responses.GET, API_URL + "/v1/databases/%s/endpoints" % DATABASE["id"], json={"endpoints": [
+        {"id": "ep-1", "database_id": DATABASE["id"], "hostname": "h.example", "port": 30000, "type": "public-rw"}]})
+    api.add(responses.POST, ADDONS_URL + "/ad-1/token", json={"addon": {"id": "ad-1", "token": ADDON_TOKEN}})
+    api.add(responses.GET, DB_API + "/api/databases/ad-1/firewall_rules", json={"rules": [RULE]})
+    api.add(responses.GET, DB_API + "/api/databases/ad-1/users", json={"database-users": [USER]})
+    includes = {"include_%s" % detail: True for detail in ("status", "url", "endpoints", "firewall_rules", "users")}
 
     outcome = run_module(
-        scalingo_database_info.main, dict(CONNECTION_ARGS, include_status=True, include_url=True, **args)
+        scalingo_database_info.main, dict(CONNECTION_ARGS, database_api_url=DB_API, **includes, **args)
     )
 
     result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
-    assert returned_shape(result) == documented_shape(scalingo_database_info)
+    returned = returned_shape(result)
+    # Rules and users are documented by the modules that manage them.
+    assert returned["databases"].pop("firewall_rules") == documented_shape(scalingo_database_firewall)["rules"]
+    assert returned["databases"].pop("users") == documented_shape(scalingo_database_user)["user"]
+    documented = documented_shape(scalingo_database_info)
+    assert documented["databases"].pop("firewall_rules") == {} and documented["databases"].pop("users") == {}
+    assert returned == documented
+
+
+def test_scalingo_database_firewall_returns_what_it_documents(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_rules(api, RULE)
+
+    outcome = run_module(scalingo_database_firewall.main, firewall_args({"cidr": RULE["cidr"], "label": RULE["label"]}))
+
+    result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
+    assert returned_shape(result) == documented_shape(scalingo_database_firewall)
+
+
+def test_scalingo_database_user_returns_what_it_documents(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api)
+    api.add(responses.POST, USERS_URL, json={"database_user": dict(USER, password="generated-by-the-api-0123456789")},
+            status=201)
+
+    outcome = run_module(scalingo_database_user.main, user_args())
+
+    result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
+    assert returned_shape(result) == documented_shape(scalingo_database_user)

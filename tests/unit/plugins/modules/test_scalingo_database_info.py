@@ -198,3 +198,36 @@ def test_details_are_not_read_unless_asked(api: responses.RequestsMock, run_modu
 
     assert outcome.result["databases"] == [FIRST]
     assert len(api.calls) == 2
+
+
+def test_rules_users_and_endpoints_cost_what_the_docs_say(api: responses.RequestsMock, run_module: RunModule) -> None:
+    db_api = "https://db-api.test.invalid"
+    app = API_URL + "/v1/apps/" + FIRST["id"]
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL + "/" + FIRST["name"], json={"database": FIRST})
+    api.add(responses.GET, app + "/addons", json={"addons": [
+        {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p", "name": "x"}, "status": "running"}]})
+    api.add(responses.GET, LIST_URL + "/%s/endpoints" % FIRST["id"], json={"endpoints": [
+        {"id": "ep", "database_id": FIRST["id"], "hostname": "h.example", "port": 30000, "type": "public-rw"}]})
+    api.add(responses.POST, app + "/addons/ad-1/token", json={"addon": {"id": "ad-1", "token": "eyJh.eyJl.c2ln"}})
+    api.add(responses.GET, db_api + "/api/databases/ad-1/firewall_rules", json={"rules": [
+        {"id": "fw-1", "type": "managed_range", "range_id": "man-osc-fr1-egress", "database_id": "x"}]})
+    api.add(responses.GET, db_api + "/api/databases/ad-1/users", json={"database-users": [
+        {"name": "reporting", "read_only": True, "protected": False, "password": "never-shown-anyway-0000000"}]})
+
+    outcome = run_module(scalingo_database_info.main, dict(
+        CONNECTION_ARGS, name=FIRST["name"], database_api_url=db_api,
+        include_endpoints=True, include_firewall_rules=True, include_users=True,
+    ))
+
+    [database] = outcome.result["databases"]
+    assert database["endpoints"] == [{"hostname": "h.example", "port": 30000, "type": "public-rw"}]
+    assert database["firewall_rules"] == [
+        {"id": "fw-1", "type": "managed_range", "cidr": None, "label": None, "range_id": "man-osc-fr1-egress"}]
+    assert database["users"] == [{"name": "reporting", "read_only": True, "protected": False, "password_encryption": None}]
+    assert "status" not in database and "never-shown" not in outcome.text
+    assert [(call.request.method, call.request.url) for call in api.calls] == [
+        ("POST", EXCHANGE_URL), ("GET", LIST_URL + "/" + FIRST["name"]), ("GET", app + "/addons"),
+        ("GET", LIST_URL + "/%s/endpoints" % FIRST["id"]), ("POST", app + "/addons/ad-1/token"),
+        ("GET", db_api + "/api/databases/ad-1/firewall_rules"), ("GET", db_api + "/api/databases/ad-1/users"),
+    ]
