@@ -24,8 +24,15 @@ options:
   database:
     description:
       - Name of the database whose rules are managed.
+      - The database must exist; a missing one fails the task and is named in its message.
     type: str
     required: true
+  state:
+    description:
+      - V(present) makes the listed rules exist; V(absent) removes them (a O(rules[].cidr) rule whatever its label).
+    type: str
+    default: present
+    choices: [present, absent]
   rules:
     description:
       - The rules. Each is either O(rules[].cidr) (with an optional O(rules[].label)) or O(rules[].managed_range).
@@ -53,21 +60,15 @@ options:
       - With V(false), the listed rules are only added (or, for a changed label, replaced).
     type: bool
     default: true
-  state:
-    description:
-      - V(present) makes the listed rules exist; V(absent) removes them (a O(rules[].cidr) rule whatever its label).
-    type: str
-    default: present
-    choices: [present, absent]
-extends_documentation_fragment:
-  - scalingo.cloud.scalingo
-  - scalingo.cloud.scalingo.attributes
 attributes:
   check_mode:
     support: full
     details: The rules and the managed ranges are read; nothing is created or deleted.
   diff_mode:
     support: full
+extends_documentation_fragment:
+  - scalingo.cloud.scalingo
+  - scalingo.cloud.scalingo.attributes
 notes:
   - Costs, in requests, a lookup of the database and of its addon, an addon token (cached like the bearer token),
     the list of rules, the list of managed ranges when a rule names one, and one request per rule created or deleted.

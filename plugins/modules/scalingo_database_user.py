@@ -32,6 +32,12 @@ options:
         hyphen, with no two hyphens in a row. Checked before any request.
     type: str
     required: true
+  state:
+    description:
+      - V(present) ensures the user exists; V(absent) deletes it.
+    type: str
+    default: present
+    choices: [present, absent]
   read_only:
     description:
       - Whether the user may only read.
@@ -50,15 +56,6 @@ options:
     type: str
     default: on_create
     choices: [on_create, always]
-  state:
-    description:
-      - V(present) ensures the user exists; V(absent) deletes it.
-    type: str
-    default: present
-    choices: [present, absent]
-extends_documentation_fragment:
-  - scalingo.cloud.scalingo
-  - scalingo.cloud.scalingo.attributes
 attributes:
   check_mode:
     support: full
@@ -66,6 +63,9 @@ attributes:
   diff_mode:
     support: full
     details: The user before and after; never a password.
+extends_documentation_fragment:
+  - scalingo.cloud.scalingo
+  - scalingo.cloud.scalingo.attributes
 notes:
   - Costs, in requests, a lookup of the database and of its addon, an addon token (cached like the bearer token),
     the list of users, and for a create or a password change one more read and the write.
