@@ -22,8 +22,7 @@ author:
   - scalingo.cloud maintainers (@scalingo-cloud)
 options:
   database:
-    description:
-      - Name of the database the user belongs to.
+    description: Name of the database the user belongs to; it must exist.
     type: str
     required: true
   name:
