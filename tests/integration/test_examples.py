@@ -57,6 +57,28 @@ def test_provision_converges_then_changes_nothing(simulator: RunningSimulator, r
     assert '"created: -"' in second.output
     assert '"already there: orders-production, orders-staging"' in second.output
     assert len(simulator.app.requests_to("POST", "/v1/databases")) == 2
+    assert '"firewall rules changed: orders-production"' in first.output
+    assert '"users changed: orders-production: reporting"' in first.output
+    assert '"firewall rules changed: -"' in second.output and '"users changed: -"' in second.output
+    production = simulator.app.record("orders-production")
+    assert sorted(rule["cidr"] or rule["range_id"] for rule in production.firewall_rules) == [
+        "203.0.113.0/24", "man-osc-fr1-egress"]
+    assert production.users["reporting"]["read_only"] is True
+
+
+def test_access_rotates_a_password_and_shows_who_may_connect(
+    simulator: RunningSimulator, run_playbook: RunPlaybook
+) -> None:
+    assert run_playbook(EXAMPLES / "provision.yml").succeeded
+    before = simulator.app.record("orders-production").users["reporting"]["password"]
+
+    run = run_playbook(EXAMPLES / "access.yml")
+
+    assert run.succeeded, run.output
+    assert simulator.app.record("orders-production").users["reporting"]["password"] != before
+    assert "reporting has a new password of" in run.output
+    assert "networks: 203.0.113.0/24" in run.output and "managed ranges: man-osc-fr1-egress" in run.output
+    assert "users: orders-production, reporting" in run.output
 
 
 def test_report_prints_every_database_as_a_table(simulator: RunningSimulator, run_playbook: RunPlaybook) -> None:
@@ -94,8 +116,13 @@ def test_teardown_deletes_then_finds_nothing_to_do(simulator: RunningSimulator, 
         ([{"plan": "postgresql-dr-starter-4096"}], "missing required arguments: name"),
         ([{"name": "orders-production", "state": "gone"}], "value of state must be one of: present, absent, got: gone"),
         ("orders-production", "scalingo_databases"),
+        (
+            [{"name": "orders-production", "firewall_rules": [{"cidr": "203.0.113.0/24", "managed_range": "x"}]}],
+            "parameters are mutually exclusive: cidr|managed_range",
+        ),
+        ([{"name": "orders-production", "users": [{"read_only": True}]}], "missing required arguments: name"),
     ],
-    ids=["no-name", "unknown-state", "not-a-list"],
+    ids=["no-name", "unknown-state", "not-a-list", "rule-both-ways", "user-without-name"],
 )
 def test_the_role_refuses_wrong_variables_before_anything_runs(
     simulator: RunningSimulator, run_playbook: RunPlaybook, databases: object, message: str
@@ -121,3 +148,15 @@ def test_the_role_takes_the_connection_from_its_variables(
 
     assert run.succeeded, run.output
     assert names(simulator) == ["orders-production"]
+
+
+def test_provision_in_check_mode_creates_nothing_and_skips_what_is_not_there_yet(
+    simulator: RunningSimulator, run_playbook: RunPlaybook
+) -> None:
+    run = run_playbook(EXAMPLES / "provision.yml", "--check")
+
+    assert run.succeeded, run.output
+    assert '"created: orders-production, orders-staging"' in run.output
+    assert simulator.app.databases() == []
+    assert [request for request in simulator.app.state.requests if request.method not in ("GET",)
+            and request.path != "/v1/tokens/exchange"] == []
