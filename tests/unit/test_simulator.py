@@ -12,6 +12,7 @@ import pytest
 from werkzeug.test import Client
 
 from tests.simulator import DEFAULT_API_TOKEN, ScalingoSimulator
+from tests.simulator.database_api import DatabaseAPISimulator
 
 
 @pytest.fixture
@@ -50,3 +51,91 @@ def test_a_path_that_is_no_route_gets_the_routers_plain_text_404(client: Client,
     assert answer.status_code == 404
     assert answer.mimetype == "text/plain"
     assert answer.get_data(as_text=True) == "404 page not found\n"
+
+
+# --- the Database API ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def simulator() -> ScalingoSimulator:
+    return ScalingoSimulator()
+
+
+def addon_token(simulator: ScalingoSimulator, name: str) -> tuple[Client, str, dict[str, str]]:
+    """A client of the Database API, the addon of database ``name``, and the headers of a token for it."""
+    main = Client(simulator)
+    record = simulator.add_database(name)
+    addon_id = simulator.record(name).addon_id
+    answer = main.post("/v1/apps/%s/addons/%s/token" % (record["id"], addon_id), headers=bearer(main), json={})
+    return Client(DatabaseAPISimulator(simulator)), addon_id, {"Authorization": "Bearer " + answer.get_json()["addon"]["token"]}
+
+
+def test_an_addon_token_opens_its_own_addon_only(simulator: ScalingoSimulator) -> None:
+    db_api, addon_id, headers = addon_token(simulator, "orders-production")
+    _other, other_addon, _headers = addon_token(simulator, "orders-staging")
+
+    assert db_api.get("/api/databases/%s/firewall_rules" % addon_id, headers=headers).status_code == 200
+    assert db_api.get("/api/databases/%s/firewall_rules" % other_addon, headers=headers).status_code == 401
+    assert db_api.get("/api/databases/%s/firewall_rules" % addon_id).status_code == 401
+
+
+def test_an_expired_addon_token_is_refused(simulator: ScalingoSimulator) -> None:
+    db_api, addon_id, headers = addon_token(simulator, "orders-production")
+    simulator.expire_addon_tokens()
+
+    assert db_api.get("/api/databases/%s/users" % addon_id, headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"type": "custom_range", "cidr": "300.1.2.0/24"},
+        {"type": "custom_range", "cidr": "10.0.0.1/24"},
+        {"type": "custom_range", "cidr": "10.0.0.0/33"},
+        {"type": "custom_range", "cidr": "10.0.0.0"},
+        {"type": "managed_range", "range_id": "man-nowhere"},
+        {"type": "something", "cidr": "10.0.0.0/8"},
+    ],
+)
+def test_a_rule_outside_the_documented_shapes_is_refused(simulator: ScalingoSimulator, rule: dict[str, str]) -> None:
+    db_api, addon_id, headers = addon_token(simulator, "orders-production")
+
+    answer = db_api.post("/api/databases/%s/firewall_rules" % addon_id, headers=headers, json=rule)
+
+    assert answer.status_code == 422 and "errors" in answer.get_json()
+
+
+def test_a_duplicate_rule_and_a_thirty_first_are_refused(simulator: ScalingoSimulator) -> None:
+    db_api, addon_id, headers = addon_token(simulator, "orders-production")
+    path = "/api/databases/%s/firewall_rules" % addon_id
+    for index in range(30):
+        assert db_api.post(path, headers=headers, json={"type": "custom_range", "cidr": "10.%d.0.0/16" % index}).status_code == 201
+
+    assert db_api.post(path, headers=headers, json={"type": "custom_range", "cidr": "10.0.0.0/16"}).status_code == 422
+    assert db_api.post(path, headers=headers, json={"type": "custom_range", "cidr": "172.16.0.0/12"}).status_code == 422
+
+
+@pytest.mark.parametrize("name", ["short", "-reporting", "reporting-", "report--ing", "Reporting", "a" * 33])
+def test_a_user_name_outside_the_documented_rule_is_refused(simulator: ScalingoSimulator, name: str) -> None:
+    db_api, addon_id, headers = addon_token(simulator, "orders-production")
+    database_id = db_api.get("/api/databases/%s" % addon_id, headers=headers).get_json()["database"]["id"]
+
+    answer = db_api.post("/api/databases/%s/users" % addon_id, headers=headers,
+                         json={"database_user": {"database_id": database_id, "name": name}})
+
+    assert answer.status_code == 422 and "name" in answer.get_json()["errors"]
+
+
+def test_a_user_gets_a_generated_password_once_and_the_default_user_is_protected(simulator: ScalingoSimulator) -> None:
+    db_api, addon_id, headers = addon_token(simulator, "orders-production")
+    database_id = db_api.get("/api/databases/%s" % addon_id, headers=headers).get_json()["database"]["id"]
+    users = "/api/databases/%s/users" % addon_id
+
+    created = db_api.post(users, headers=headers, json={"database_user": {"database_id": database_id, "name": "reporting"}})
+    listed = db_api.get(users, headers=headers).get_json()["database-users"]
+
+    assert created.status_code == 201 and len(created.get_json()["database_user"]["password"]) >= 24
+    assert all("password" not in user for user in listed)
+    assert db_api.delete(users + "/orders-production", headers=headers).status_code == 403
+    short = {"database_user": {"database_id": database_id, "password": "x" * 10, "password_confirmation": "x" * 10}}
+    assert db_api.patch(users + "/reporting", headers=headers, json=short).status_code == 422

@@ -16,7 +16,8 @@ import responses
 
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_firewall
 from tests.unit.conftest import ModuleOutcome
-from tests.unit.helpers import API_URL, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange, json_body
+from tests.unit.helpers import API_URL, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange
+from tests.unit.plugins.module_utils.test_client import connection_lost
 
 RunModule = Callable[..., ModuleOutcome]
 
@@ -269,3 +270,16 @@ def test_a_refused_addon_token_is_asked_for_once_more(api: responses.RequestsMoc
     rules_calls = [call for call in api.calls if call.request.url == RULES_URL]
     assert [call.request.headers["Authorization"] for call in rules_calls] == ["Bearer " + ADDON_TOKEN, "Bearer " + fresh]
     assert ADDON_TOKEN not in outcome.text and fresh not in outcome.text
+
+
+def test_a_rule_whose_create_answer_was_lost_is_looked_for_not_sent_again(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_rules(api)
+    api.add(responses.POST, RULES_URL, body=connection_lost())
+    api.add(responses.GET, RULES_URL, json={"rules": [rule("fw-1", "203.0.113.0/24")]})
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}))
+
+    assert outcome.result == {"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24"))]}
+    assert [method for method, _url, _body in writes(api)] == ["POST"]
