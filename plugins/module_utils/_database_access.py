@@ -17,7 +17,11 @@ import string
 from typing import Any, Optional
 from urllib.parse import quote
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI, ScalingoAPIError, ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
+    DatabaseAPI,
+    ScalingoAPIError,
+    ScalingoClient,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import find_addon
 
 CUSTOM_RANGE = "custom_range"

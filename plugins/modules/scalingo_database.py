@@ -310,7 +310,8 @@ class DatabaseTask(ScalingoTask):
         if existing["technology"] != self.params["technology"]:
             raise TaskFailed(
                 "Database '%s' already exists and differs from the task: technology is '%s', not '%s'. The "
-                "technology of a database cannot change." % (self.name, existing["technology"], self.params["technology"]),
+                "technology of a database cannot change."
+                % (self.name, existing["technology"], self.params["technology"]),
                 database=existing,
             )
 
@@ -342,7 +343,6 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
     return invalid_name_reason(params["name"]) or (
         "Option wait_timeout must be 0 or more seconds." if params["wait_timeout"] < 0 else None
     )
-
 
 
 DECLARATION = ModuleDeclaration(

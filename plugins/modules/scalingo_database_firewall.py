@@ -237,11 +237,12 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
     reason = invalid_name_reason(params["database"])
     for rule in params["rules"]:
         reason = reason or (invalid_cidr_reason(rule["cidr"]) if rule["cidr"] is not None else None)
-    distinct = {(rule["cidr"] and canonical_cidr(rule["cidr"]), rule["label"], rule["managed_range"]) for rule in params["rules"]}
+    distinct = {
+        (rule["cidr"] and canonical_cidr(rule["cidr"]), rule["label"], rule["managed_range"]) for rule in params["rules"]
+    }
     if not reason and len(distinct) > MAX_RULES:
         reason = "A database takes %d firewall rules at most; the task lists %d." % (MAX_RULES, len(distinct))
     return reason
-
 
 
 DECLARATION = ModuleDeclaration(

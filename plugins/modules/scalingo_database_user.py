@@ -227,7 +227,6 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
     )
 
 
-
 DECLARATION = ModuleDeclaration(
     logic=UserTask.logic,
     check_input=check_input,
