@@ -408,7 +408,7 @@ URL_CREDENTIALS = (
 )
 
 
-@pytest.mark.parametrize("option", ["api_url", "auth_url"])
+@pytest.mark.parametrize("option", ["api_url", "auth_url", "database_api_url"])
 @pytest.mark.parametrize("url", ["http://api.example.com", "http://10.0.0.8:8080", "http://user:pw@example.org/"])
 def test_plain_http_to_a_remote_host_is_refused_before_any_request(
     api: responses.RequestsMock, run_module: RunModule, option: str, url: str
@@ -490,6 +490,8 @@ def test_certificate_checks_on_do_not_warn(api: responses.RequestsMock, run_modu
         ({"api_url": "https://user:secret@api.example.com"}, URL_CREDENTIALS % "api_url"),
         ({"auth_url": "https://:secret@auth.example.com"}, URL_CREDENTIALS % "auth_url"),
         ({"api_url": "http://127.0.0.1:99999"}, "Option api_url has an invalid port: give a number from 1 to 65535."),
+        ({"database_api_url": "https://db-api.example.com/?x=1"}, URL_EXTRAS % "database_api_url"),
+        ({"database_api_url": "https://user:secret@db-api.example.com"}, URL_CREDENTIALS % "database_api_url"),
         ({"auth_url": "https://auth.example.com:http"}, "Option auth_url has an invalid port: give a number from 1 to 65535."),
     ],
 )
