@@ -19,7 +19,11 @@ import traceback
 from typing import Any, Callable, Iterator, Optional
 from urllib.parse import quote, urljoin, urlsplit
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import BearerTokenCache, is_jwt_shaped
+from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import (
+    BearerTokenCache,
+    is_jwt_shaped,
+    token_is_fresh,
+)
 
 REQUESTS_IMPORT_ERROR: Optional[str]
 try:
@@ -278,13 +282,8 @@ class ScalingoClient:
         self._token_cache = token_cache
         self._cache_key = BearerTokenCache.key(api_token, self.auth_url)
         self._main_api = _Service(self.api_url, "api_url", self._bearer, self._forget_bearer)
-        self._session = session or requests.Session()
-        self._session.headers.update(
-            {
-                "User-Agent": USER_AGENT,
-                "Accept": "application/json",
-                "Content-Type": "application/json",
-            }
+        self._session = session or _shared_session(
+            (self._cache_key, self.api_url, self.database_api_url, validate_certs)
         )
 
     def retry_budget(self) -> RetryBudget:
@@ -348,20 +347,40 @@ class ScalingoClient:
 
     def _bearer(self) -> str:
         if self._bearer_token is None:
-            cached = self._token_cache.load(self._cache_key) if self._token_cache else None
-            self._bearer_token = cached or self._fresh_bearer()
+            self._bearer_token = self.remembered_token(self._cache_key) or self._fresh_bearer()
         return self._bearer_token
 
     def _fresh_bearer(self) -> str:
         token = self._exchange_token()
-        if self._token_cache:
-            self._token_cache.store(self._cache_key, token)
+        self.remember_token(self._cache_key, token)
         return token
 
     def _forget_bearer(self) -> None:
         self._bearer_token = None
+        self.forget_token(self._cache_key)
+
+    def remembered_token(self, key: str) -> Optional[str]:
+        """A token kept under ``key``: in this process first, then in the token cache; None when there is none."""
+        token = _SHARED_TOKENS.get(key)
+        if token is not None and not token_is_fresh(token):
+            # About to expire: as if it were not there.
+            del _SHARED_TOKENS[key]
+            token = None
+        if token is None and self._token_cache:
+            token = self._token_cache.load(key)
+        if token is not None:
+            _SHARED_TOKENS[key] = token
+        return token
+
+    def remember_token(self, key: str, token: str) -> None:
+        _SHARED_TOKENS[key] = token
         if self._token_cache:
-            self._token_cache.drop(self._cache_key)
+            self._token_cache.store(key, token)
+
+    def forget_token(self, key: str) -> None:
+        _SHARED_TOKENS.pop(key, None)
+        if self._token_cache:
+            self._token_cache.drop(key)
 
     def _exchange_token(self) -> str:
         url = self.auth_url + TOKEN_EXCHANGE_PATH
@@ -502,6 +521,37 @@ class ScalingoClient:
         return redact_secrets(text, [secret for secret in secrets if secret])
 
 
+# What a client leaves for the next client of the same process: in Ansible's worker, the next loop item of the same
+# task. HTTP sessions (and the connections they hold open) are keyed by the API token's hash, the URLs and the
+# certificate setting, tokens by their cache key: nothing passes between different tokens. On a target, every
+# process is one loop item, and these stay empty.
+_SHARED_SESSIONS: dict[tuple[Any, ...], "requests.Session"] = {}
+_SHARED_TOKENS: dict[str, str] = {}
+
+
+def _shared_session(key: tuple[Any, ...]) -> "requests.Session":
+    session = _SHARED_SESSIONS.get(key)
+    if session is None:
+        session = requests.Session()
+        session.headers.update(
+            {
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+            }
+        )
+        _SHARED_SESSIONS[key] = session
+    return session
+
+
+def forget_shared_state() -> None:
+    """Close the sessions and forget the tokens this process keeps (between unit tests, say)."""
+    for session in _SHARED_SESSIONS.values():
+        session.close()
+    _SHARED_SESSIONS.clear()
+    _SHARED_TOKENS.clear()
+
+
 class _Service:
     """Where a family of calls goes, which option sets it, and the token that opens it."""
 
@@ -545,8 +595,7 @@ class DatabaseAPI:
 
     def _token(self) -> str:
         if self._addon_token is None:
-            cache = self._client._token_cache
-            self._addon_token = (cache.load(self._cache_key) if cache else None) or self._fresh_token()
+            self._addon_token = self._client.remembered_token(self._cache_key) or self._fresh_token()
             self._client._addon_tokens.append(self._addon_token)
         return self._addon_token
 
@@ -556,14 +605,12 @@ class DatabaseAPI:
         token = addon.get("token") if isinstance(addon, dict) else None
         if not isinstance(token, str) or not is_jwt_shaped(token):
             raise ScalingoAPIError("POST", self._token_path, None, "unexpected answer: no addon token")
-        if self._client._token_cache:
-            self._client._token_cache.store(self._cache_key, token)
+        self._client.remember_token(self._cache_key, token)
         return token
 
     def _forget(self) -> None:
         self._addon_token = None
-        if self._client._token_cache:
-            self._client._token_cache.drop(self._cache_key)
+        self._client.forget_token(self._cache_key)
 
 
 # The shortest piece of a token that is masked where it appears alone: long enough that ordinary words of an

@@ -155,6 +155,12 @@ def _as_token(content: bytes) -> Optional[str]:
     return token if is_jwt_shaped(token) else None
 
 
+def token_is_fresh(token: str, clock: Callable[[], float] = time.time) -> bool:
+    """Whether a token stays valid five more minutes; one without a readable expiry is taken as valid."""
+    expiry = token_expiry(token)
+    return expiry is None or expiry - clock() >= EXPIRY_MARGIN
+
+
 def token_expiry(token: str) -> Optional[float]:
     """The ``exp`` claim of a JWT, read without verifying it (it is only a hint of when to renew)."""
     parts = token.split(".")

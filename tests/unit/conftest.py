@@ -89,6 +89,14 @@ def private_cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def fresh_process() -> Any:
+    """Each test starts as a new process would: no session nor token kept by an earlier test."""
+    _client.forget_shared_state()
+    yield
+    _client.forget_shared_state()
+
+
+@pytest.fixture(autouse=True)
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The waits the client asked for between retries; no unit test really waits."""
     waited: list[float] = []

@@ -235,3 +235,54 @@ def test_the_api_url_comes_from_the_region_unless_given(params: dict[str, object
 def test_the_version_in_the_user_agent_is_the_collections() -> None:
     galaxy = yaml.safe_load((REPO_ROOT / "galaxy.yml").read_text())
     assert COLLECTION_VERSION == galaxy["version"]
+
+
+# --- what clients of one process share: a loop's items in Ansible's worker ------------------------------
+
+
+def test_clients_with_the_same_settings_share_a_session_and_a_bearer(api: responses.RequestsMock) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, API_URL + "/v1/databases", json={"databases": []})
+    first, second = make_client(), make_client()
+
+    first.get("/v1/databases")
+    second.get("/v1/databases")
+
+    assert first._session is second._session
+    assert [call.request.url for call in api.calls] == [EXCHANGE_URL] + [API_URL + "/v1/databases"] * 2
+
+
+@pytest.mark.parametrize(
+    "other",
+    [{"api_token": "tk-us-another-token"}, {"validate_certs": False}, {"api_url": "https://api.elsewhere.invalid"}],
+    ids=["another token", "other certificate checks", "another api"],
+)
+def test_clients_of_other_tokens_or_settings_share_nothing(api: responses.RequestsMock, other: dict[str, object]) -> None:
+    api.add(responses.POST, EXCHANGE_URL, json={"token": "bearer-one"})
+    api.add(responses.POST, EXCHANGE_URL, json={"token": "bearer-two"})
+    api.add(responses.GET, API_URL + "/v1/databases", json={"databases": []})
+    api.add(responses.GET, "https://api.elsewhere.invalid/v1/databases", json={"databases": []})
+    first, second = make_client(), make_client(**other)
+
+    first.get("/v1/databases")
+    second.get("/v1/databases")
+
+    assert first._session is not second._session
+    exchanges = [call for call in api.calls if call.request.url == EXCHANGE_URL]
+    if "api_token" in other:
+        assert len(exchanges) == 2
+        assert api.calls[-1].request.headers["Authorization"] == "Bearer bearer-two"
+
+
+def test_a_refused_shared_bearer_is_forgotten_by_the_next_client(api: responses.RequestsMock) -> None:
+    api.add(responses.POST, EXCHANGE_URL, json={"token": "bearer-one"})
+    api.add(responses.POST, EXCHANGE_URL, json={"token": "bearer-two"})
+    api.add(responses.GET, API_URL + "/v1/databases", json={"databases": []})
+    api.add(responses.GET, API_URL + "/v1/databases", json={"error": "expired"}, status=401)
+    api.add(responses.GET, API_URL + "/v1/databases", json={"databases": []})
+    make_client().get("/v1/databases")
+    make_client().get("/v1/databases")
+
+    make_client().get("/v1/databases")
+
+    assert api.calls[-1].request.headers["Authorization"] == "Bearer bearer-two"
