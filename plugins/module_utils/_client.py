@@ -282,9 +282,9 @@ class ScalingoClient:
         self._token_cache = token_cache
         self._cache_key = BearerTokenCache.key(api_token, self.auth_url)
         self._main_api = _Service(self.api_url, "api_url", self._bearer, self._forget_bearer)
-        self._session = session or _shared_session(
-            (self._cache_key, self.api_url, self.database_api_url, validate_certs)
-        )
+        # Who this client speaks as, and to what: what clients of one process may share.
+        self.identity = (self._cache_key, self.api_url, self.database_api_url, validate_certs)
+        self._session = session or _shared_session(self.identity)
 
     def retry_budget(self) -> RetryBudget:
         return RetryBudget(self.retries, self.retry_max_wait)

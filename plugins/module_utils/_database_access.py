@@ -22,7 +22,6 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     ScalingoAPIError,
     ScalingoClient,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils._databases import find_addon
 
 CUSTOM_RANGE = "custom_range"
 MANAGED_RANGE = "managed_range"
@@ -30,12 +29,6 @@ MAX_RULES = 30
 RULE_FIELDS = ("id", "type", "cidr", "label", "range_id")
 USER_NAME_CHARACTERS = frozenset(string.ascii_lowercase + string.digits + "-")
 PASSWORD_LENGTHS = (24, 64)
-
-
-def database_api_of(client: ScalingoClient, database: dict[str, Any]) -> DatabaseAPI:
-    """The Database API of a database, found through its addon (one request)."""
-    addon = find_addon(client, database)
-    return client.database_api(database["id"], addon["id"])
 
 
 # --- firewall rules -----------------------------------------------------------------------------

@@ -14,8 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
-from ansible_collections.scalingo.cloud.plugins.module_utils._database_access import database_api_of
-from ansible_collections.scalingo.cloud.plugins.module_utils._databases import find_database
+from ansible_collections.scalingo.cloud.plugins.module_utils._databases import find_addon, find_database
 from ansible_collections.scalingo.cloud.plugins.module_utils._options import client_from_params
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
@@ -80,10 +79,31 @@ class DatabaseResource(ScalingoTask):
         return self._database
 
     def database_api(self) -> DatabaseAPI:
-        return database_api_of(self.client, self.database())
+        """The Database API of the task's database; an earlier loop item's lookups of it are used again."""
+        key = (self.client.identity, self.name)
+        if key not in _FOUND:
+            database = self.database()
+            with api_errors_fail_task("read the addon of database '%s'" % self.name):
+                addon = find_addon(self.client, database)
+            _FOUND[key] = (database, addon["id"])
+        database, addon_id = _FOUND[key]
+        self._database = database
+        return self.client.database_api(database["id"], addon_id)
+
 
     def result(self, changed: bool, key: str, before: Any, after: Any) -> dict[str, Any]:
         result: dict[str, Any] = {"changed": changed, key: after}
         if self.diff:
             result["diff"] = {"before": {key: before}, "after": {key: after}}
         return result
+
+
+# A database and its addon, as an earlier loop item of the same task found them, by the client's identity (API
+# token, URLs) and the database's name. Neither changes while a database exists, so the next items on the same
+# database do not ask again. In Ansible's worker a task's loop items share this; on a target each item is a
+# process of its own.
+_FOUND: dict[tuple[Any, str], tuple[dict[str, Any], str]] = {}
+
+
+def forget_found() -> None:
+    _FOUND.clear()

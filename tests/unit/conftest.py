@@ -15,7 +15,7 @@ import responses
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.scalingo.cloud.plugins.module_utils import _client
+from ansible_collections.scalingo.cloud.plugins.module_utils import _client, _resources
 from ansible_collections.scalingo.cloud.plugins.plugin_utils._action import run_in_worker
 from tests.conftest import COLLECTION, action_named
 
@@ -92,8 +92,10 @@ def private_cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Any:
 def fresh_process() -> Any:
     """Each test starts as a new process would: no session nor token kept by an earlier test."""
     _client.forget_shared_state()
+    _resources.forget_found()
     yield
     _client.forget_shared_state()
+    _resources.forget_found()
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ import responses
 
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_user
 from tests.unit.conftest import ModuleOutcome
-from tests.unit.helpers import CONNECTION_ARGS, expect_exchange
+from tests.unit.helpers import CONNECTION_ARGS, EXCHANGE_URL, expect_exchange
 from tests.unit.plugins.modules.test_scalingo_database_firewall import (
     ADDON_TOKEN,
     ADDONS_URL,
@@ -196,3 +196,14 @@ def test_wrong_names_and_passwords_fail_before_any_request(
     assert outcome.failed and outcome.result["msg"].startswith(message)
     assert "x" * 65 not in outcome.text and "too-short" not in outcome.result["msg"]
     assert len(api.calls) == 0
+
+
+def test_loop_items_on_one_database_look_it_up_once(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api, api_user("reporting"), api_user("orders-app"))
+
+    for user in ("reporting", "orders-app"):
+        outcome = run_module(scalingo_database_user.main, args(name=user))
+        assert outcome.result["changed"] is False
+
+    urls = [call.request.url for call in api.calls]
+    assert [urls.count(url) for url in (EXCHANGE_URL, LOOKUP_URL, ADDONS_URL, TOKEN_URL, USERS_URL)] == [1, 1, 1, 1, 2]
