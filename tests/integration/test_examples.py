@@ -160,3 +160,20 @@ def test_provision_in_check_mode_creates_nothing_and_skips_what_is_not_there_yet
     assert simulator.app.databases() == []
     assert [request for request in simulator.app.state.requests if request.method not in ("GET",)
             and request.path != "/v1/tokens/exchange"] == []
+
+
+def test_the_role_creates_every_database_before_it_waits_for_any(
+    simulator: RunningSimulator, run_playbook: RunPlaybook
+) -> None:
+    simulator.app.set_provisioning_polls(2)
+
+    run = run_playbook(EXAMPLES / "provision.yml", "-e", json.dumps({"scalingo_wait": True}))
+
+    assert run.succeeded, run.output
+    assert '"created: orders-production, orders-staging"' in run.output
+    requests = [(request.method, request.path) for request in simulator.app.state.requests]
+    creates = [index for index, (method, path) in enumerate(requests) if (method, path) == ("POST", "/v1/databases")]
+    status_reads = [index for index, (method, path) in enumerate(requests) if method == "GET" and path.endswith("/addons")]
+    assert len(creates) == 2 and creates[-1] < status_reads[0]
+    assert all(record["name"] and simulator.app.record(record["name"]).status == "running"
+               for record in simulator.app.databases())
