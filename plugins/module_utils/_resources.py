@@ -90,7 +90,6 @@ class DatabaseResource(ScalingoTask):
         self._database = database
         return self.client.database_api(database["id"], addon_id)
 
-
     def result(self, changed: bool, key: str, before: Any, after: Any) -> dict[str, Any]:
         result: dict[str, Any] = {"changed": changed, key: after}
         if self.diff:
