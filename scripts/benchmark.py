@@ -18,6 +18,11 @@ state: nothing to change), it times in interleaved rounds:
      so that (T - P) / N is what scalingo_database itself adds to a task.
 
 Then the same for a cold run that creates the N databases (A and B only).
+Then the databases role: one database, then three, created with
+``scalingo_wait: true`` on a simulator whose databases take a few seconds to
+provision (side by side, three should take about as long as one); and the
+requests a fully declared database (two firewall rules, two users) costs in
+steady state.
 Run it with ``make benchmark`` (or ``python scripts/benchmark.py --help``).
 """
 
@@ -152,6 +157,10 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--databases", "-n", type=int, default=20, help="databases per run (default: 20)")
     parser.add_argument("--rounds", "-r", type=int, default=5, help="interleaved steady-state rounds (default: 5)")
     parser.add_argument(
+        "--provisioning-seconds", type=float, default=6.0,
+        help="how long a new database takes to provision, for the role's side-by-side run (default: 6)",
+    )
+    parser.add_argument(
         "--collections-path",
         type=Path,
         default=REPO_ROOT / "build" / "collections",
@@ -192,6 +201,13 @@ class Bench:
             raise SystemExit("Play %s failed:\n%s" % (label, completed.stdout[-3000:]))
         return completed.stdout
 
+    def run_role(self, simulator: RunningSimulator, entries: list[dict[str, object]], wait: bool = False) -> float:
+        """Seconds one run of the databases role takes, bringing the account to ``entries``."""
+        play = [{"name": "R: the databases role", "hosts": "localhost", "gather_facts": False, "roles": [
+            {"role": "scalingo.cloud.databases", "vars": {"scalingo_databases": entries, "scalingo_wait": wait}}]}]
+        (self.workdir / "R.yml").write_text(yaml.safe_dump(play, sort_keys=False))
+        return self.run("R", simulator)
+
     def check_where_the_module_runs(self, simulator: RunningSimulator) -> None:
         """A must run the module's code in Ansible's worker and T in module processes, or the figures mislead."""
         # -vvv names every module file Ansible sends to a target.
@@ -208,6 +224,7 @@ class Bench:
             ANSIBLE_LOCAL_TEMP=str(self.workdir / "tmp"),
             SCALINGO_API_URL=simulator.url,
             SCALINGO_AUTH_URL=simulator.url,
+            SCALINGO_DATABASE_API_URL=simulator.database_api_url,
             SCALINGO_API_TOKEN=DEFAULT_API_TOKEN,
             XDG_CACHE_HOME=str(self.workdir / "cache"),
         )
@@ -254,6 +271,42 @@ def cold(bench: Bench) -> dict[str, tuple[float, int]]:
     return results
 
 
+def side_by_side(bench: Bench, provisioning_seconds: float) -> dict[int, float]:
+    """Seconds the role takes to create and wait for one database, and for three."""
+    seconds = {}
+    for count in (1, 3):
+        with RunningSimulator() as simulator:
+            simulator.app.set_provisioning_seconds(provisioning_seconds)
+            entries: list[dict[str, object]] = [{"name": "bench-wait-%d" % index, "plan": PLAN} for index in range(count)]
+            seconds[count] = bench.run_role(simulator, entries, wait=True)
+            assert all(simulator.app.record(entry["name"]).status == "running" for entry in entries)  # type: ignore
+    return seconds
+
+
+FULLY_DECLARED = {
+    "name": "bench-declared",
+    "plan": PLAN,
+    "firewall_rules": [{"cidr": "203.0.113.0/24", "label": "office"}, {"cidr": "198.51.100.0/24"}],
+    "users": [{"name": "reporting", "read_only": True}, {"name": "orders-app"}],
+}
+
+
+def fully_declared(bench: Bench) -> dict[str, int]:
+    """What one steady-state run of the role costs for a database with two rules and two users."""
+    with RunningSimulator() as simulator:
+        bench.run_role(simulator, [FULLY_DECLARED])
+        simulator.app.clear_requests()
+        bench.run_role(simulator, [FULLY_DECLARED])
+        sent = simulator.app.state.requests
+        return {
+            "requests": len(sent),
+            "exchanges": sum(request.path == "/v1/tokens/exchange" for request in sent),
+            "addon tokens": sum(request.path.endswith("/token") for request in sent),
+            "writes": sum(request.method not in ("GET", "HEAD") and not request.path.endswith(("/exchange", "/token"))
+                          for request in sent),
+        }
+
+
 def exchange_once(simulator: RunningSimulator) -> str:
     import requests
 
@@ -261,7 +314,13 @@ def exchange_once(simulator: RunningSimulator) -> str:
     return str(answer.json()["token"])
 
 
-def report(names: list[str], steady: dict[str, list[tuple[float, int]]], cold_runs: dict[str, tuple[float, int]]) -> None:
+def report(
+    names: list[str],
+    steady: dict[str, list[tuple[float, int]]],
+    cold_runs: dict[str, tuple[float, int]],
+    waits: dict[int, float],
+    declared: dict[str, int],
+) -> None:
     n = len(names)
     median = {label: statistics.median(run[0] for run in runs) for label, runs in steady.items()}
     requests_per_database = {label: statistics.median(run[1] for run in runs) / n for label, runs in steady.items()}
@@ -283,6 +342,11 @@ def report(names: list[str], steady: dict[str, list[tuple[float, int]]], cold_ru
         seconds, count = cold_runs[label]
         print("  %s  %6.2f s   %.2f requests/db" % (label, seconds, count / n))
     print("  A/B = %.3f" % (cold_runs["A"][0] / cold_runs["B"][0]))
+    print("\nThe databases role with scalingo_wait: true (each database provisions in the same few seconds)")
+    print("  1 database %.2f s, 3 databases %.2f s: 3/1 = %.2f   (target <= 1.40)" % (waits[1], waits[3], waits[3] / waits[1]))
+    print("  a fully declared database in steady state (2 rules, 2 users): %d API requests   (target <= 8), "
+          "%d token exchanges, %d addon tokens, %d writes"
+          % (declared["requests"], declared["exchanges"], declared["addon tokens"], declared["writes"]))
 
 
 def main() -> None:
@@ -292,7 +356,9 @@ def main() -> None:
         bench = Bench(Path(workdir), names, arguments.collections_path)
         steady = steady_state(bench, arguments.rounds)
         cold_runs = cold(bench)
-    report(names, steady, cold_runs)
+        waits = side_by_side(bench, arguments.provisioning_seconds)
+        declared = fully_declared(bench)
+    report(names, steady, cold_runs, waits, declared)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from tests.conftest import COLLECTIONS_ROOT, REPO_ROOT
 def test_the_benchmark_runs_and_reports_its_figures() -> None:
     completed = subprocess.run(
         [sys.executable, str(REPO_ROOT / "scripts" / "benchmark.py"), "--databases", "2", "--rounds", "1",
-         "--collections-path", str(COLLECTIONS_ROOT)],
+         "--provisioning-seconds", "2", "--collections-path", str(COLLECTIONS_ROOT)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300, check=False,
     )
 
@@ -29,3 +29,6 @@ def test_the_benchmark_runs_and_reports_its_figures() -> None:
     assert "API requests per database in A = 1.00" in completed.stdout
     assert re.search(r"on a target: T/B = \d+\.\d+, T/F = \d+\.\d+, 1\.00 requests per database", completed.stdout)
     assert re.search(r"A +\d+\.\d+ s +2\.50 requests/db", completed.stdout)  # cold: 2 lookups, 2 creates, 1 exchange
+    assert re.search(r"1 database \d+\.\d+ s, 3 databases \d+\.\d+ s: 3/1 = \d+\.\d+", completed.stdout)
+    assert "a fully declared database in steady state (2 rules, 2 users): 8 API requests" in completed.stdout
+    assert "0 token exchanges, 0 addon tokens, 0 writes" in completed.stdout

@@ -117,8 +117,10 @@ class DatabaseRecord:
     id: str = field(default_factory=lambda: secrets.token_hex(12))
     addon_id: str = field(default_factory=lambda: "ad-" + secrets.token_hex(8))
     status: str = "provisioning"
-    # How many more status reads see "provisioning" or "updating" before "running".
+    # How many more status reads see "provisioning" or "updating" before "running"; or, when set, the moment
+    # (time.time()) from which it runs, however often it is read.
     polls_until_running: int = 0
+    running_at: Optional[float] = None
     password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     # What the Database API knows of it: its own id, firewall rules, users (the default one is protected).
     database_api_id: str = field(default_factory=lambda: secrets.token_hex(12))
@@ -158,7 +160,10 @@ class DatabaseRecord:
 
     def read_status(self) -> str:
         if self.status in ("provisioning", "updating"):
-            if self.polls_until_running <= 0:
+            if self.running_at is not None:
+                if time.time() >= self.running_at:
+                    self.status = "running"
+            elif self.polls_until_running <= 0:
                 self.status = "running"
             else:
                 self.polls_until_running -= 1
@@ -178,8 +183,9 @@ class SimulatorState:
     api_tokens: set[str]
     projects: tuple[str, ...] = (DEFAULT_PROJECT_ID, OTHER_PROJECT_ID)
     databases: dict[str, DatabaseRecord] = field(default_factory=dict)
-    # Status reads a new database, or a plan change, spends before "running".
+    # Status reads a new database, or a plan change, spends before "running"; or, when set, seconds it takes.
     provisioning_polls: int = 1
+    provisioning_seconds: Optional[float] = None
     bearer_tokens: set[str] = field(default_factory=set)
     # Every bearer token ever issued, valid or not: tests look for them in output.
     issued_bearer_tokens: list[str] = field(default_factory=list)
@@ -233,6 +239,11 @@ class ScalingoSimulator:
     def set_provisioning_polls(self, polls: int) -> None:
         with self._lock:
             self.state.provisioning_polls = polls
+
+    def set_provisioning_seconds(self, seconds: float) -> None:
+        """New databases and plan changes take ``seconds`` of wall-clock time, as real ones take minutes."""
+        with self._lock:
+            self.state.provisioning_seconds = seconds
 
     def record(self, name: str) -> DatabaseRecord:
         with self._lock:
@@ -378,6 +389,7 @@ class ScalingoSimulator:
             spec.get("project_id") or DEFAULT_PROJECT_ID,
             technology=spec["technology"],
             polls_until_running=self.state.provisioning_polls,
+            running_at=self._running_at(),
         )
         self.state.databases[record.id] = record
         return _json({"database": record.public()}, 201)
@@ -445,6 +457,7 @@ class ScalingoSimulator:
         record.plan = plan
         record.status = "updating"
         record.polls_until_running = self.state.provisioning_polls
+        record.running_at = self._running_at()
         return _json({"addon": record.addon()}, 200)
 
     def _list_variables(self, request: Request, body: Any, app_id: str) -> Response:
@@ -484,6 +497,10 @@ class ScalingoSimulator:
         if project_id is not None and project_id not in self.state.projects:
             errors["project_id"] = ["is not a project of yours"]
         return errors
+
+    def _running_at(self) -> Optional[float]:
+        seconds = self.state.provisioning_seconds
+        return None if seconds is None else time.time() + seconds
 
     def _find(self, ref: str) -> Optional[DatabaseRecord]:
         if ref in self.state.databases:

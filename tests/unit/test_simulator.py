@@ -139,3 +139,19 @@ def test_a_user_gets_a_generated_password_once_and_the_default_user_is_protected
     assert db_api.delete(users + "/orders-production", headers=headers).status_code == 403
     short = {"database_user": {"database_id": database_id, "password": "x" * 10, "password_confirmation": "x" * 10}}
     assert db_api.patch(users + "/reporting", headers=headers, json=short).status_code == 422
+
+
+def test_a_database_provisioned_in_seconds_runs_when_they_have_passed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time as clock
+
+    simulator = ScalingoSimulator()
+    simulator.set_provisioning_seconds(60)
+    main = Client(simulator)
+    created = main.post("/v1/databases", headers=bearer(main), json={"database": {
+        "name": "orders-production", "technology": "postgresql-ng", "plan": "postgresql-dr-starter-4096"}})
+    addons = "/v1/apps/%s/addons" % created.get_json()["database"]["id"]
+
+    assert main.get(addons, headers=bearer(main)).get_json()["addons"][0]["status"] == "provisioning"
+    now = clock.time()
+    monkeypatch.setattr(clock, "time", lambda: now + 61)
+    assert main.get(addons, headers=bearer(main)).get_json()["addons"][0]["status"] == "running"
