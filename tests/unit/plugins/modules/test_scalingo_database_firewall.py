@@ -57,12 +57,21 @@ def args(*rules: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return dict(CONNECTION_ARGS, database=NAME, database_api_url=DB_API, rules=list(rules), **extra)
 
 
-def database_with_rules(api: responses.RequestsMock, *existing: dict[str, Any]) -> None:
+def database_with_addon(api: responses.RequestsMock) -> None:
+    """The main API's answers before any Database API call: the exchange, the lookup and the addon."""
     expect_exchange(api)
     api.add(responses.GET, LOOKUP_URL, json={"database": DATABASE})
     api.add(responses.GET, ADDONS_URL, json={"addons": [
         {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p", "name": "x"}, "status": "running"}]})
-    api.add(responses.POST, TOKEN_URL, json={"addon": {"id": "ad-1", "token": ADDON_TOKEN}})
+
+
+def addon_token_given(api: responses.RequestsMock, token: str = ADDON_TOKEN) -> None:
+    api.add(responses.POST, TOKEN_URL, json={"addon": {"id": "ad-1", "token": token}})
+
+
+def database_with_rules(api: responses.RequestsMock, *existing: dict[str, Any]) -> None:
+    database_with_addon(api)
+    addon_token_given(api)
     api.add(responses.GET, RULES_URL, json={"rules": list(existing)})
 
 
@@ -254,13 +263,10 @@ def test_a_rule_created_unwrapped_is_read_too(api: responses.RequestsMock, run_m
 
 
 def test_a_refused_addon_token_is_asked_for_once_more(api: responses.RequestsMock, run_module: RunModule) -> None:
-    expect_exchange(api)
-    api.add(responses.GET, LOOKUP_URL, json={"database": DATABASE})
-    api.add(responses.GET, ADDONS_URL, json={"addons": [
-        {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p", "name": "x"}, "status": "running"}]})
+    database_with_addon(api)
     fresh = jwt() + "x"
-    api.add(responses.POST, TOKEN_URL, json={"addon": {"id": "ad-1", "token": ADDON_TOKEN}})
-    api.add(responses.POST, TOKEN_URL, json={"addon": {"id": "ad-1", "token": fresh}})
+    addon_token_given(api)
+    addon_token_given(api, fresh)
     api.add(responses.GET, RULES_URL, json={"error": "invalid or expired token"}, status=401)
     api.add(responses.GET, RULES_URL, json={"rules": []})
 

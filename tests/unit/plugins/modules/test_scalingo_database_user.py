@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
 import pytest
@@ -14,15 +13,16 @@ import responses
 
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_user
 from tests.unit.conftest import ModuleOutcome
-from tests.unit.helpers import CONNECTION_ARGS, EXCHANGE_URL, expect_exchange
+from tests.unit.helpers import CONNECTION_ARGS, EXCHANGE_URL
 from tests.unit.plugins.modules.test_scalingo_database_firewall import (
-    ADDON_TOKEN,
     ADDONS_URL,
-    DATABASE,
     DB_API,
     LOOKUP_URL,
     NAME,
     TOKEN_URL,
+    addon_token_given,
+    database_with_addon,
+    writes,
 )
 
 RunModule = Callable[..., ModuleOutcome]
@@ -47,21 +47,10 @@ def args(**extra: Any) -> dict[str, Any]:
 
 
 def database_with_users(api: responses.RequestsMock, *users: dict[str, Any]) -> None:
-    expect_exchange(api)
-    api.add(responses.GET, LOOKUP_URL, json={"database": DATABASE})
-    api.add(responses.GET, ADDONS_URL, json={"addons": [
-        {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p", "name": "x"}, "status": "running"}]})
-    api.add(responses.POST, TOKEN_URL, json={"addon": {"id": "ad-1", "token": ADDON_TOKEN}})
+    database_with_addon(api)
+    addon_token_given(api)
     api.add(responses.GET, USERS_URL, json={"database-users": [api_user("orders-production", protected=True)] + list(users)})
     api.add(responses.GET, DB_API_DATABASE_URL, json={"database": {"id": "dbapi-1", "resource_id": "ad-1"}})
-
-
-def writes(api: responses.RequestsMock) -> list[tuple[str, str, Any]]:
-    return [
-        (call.request.method, call.request.url, json.loads(call.request.body) if call.request.body else None)
-        for call in api.calls
-        if call.request.url.startswith(DB_API) and call.request.method != "GET"
-    ]
 
 
 def test_a_read_only_user_is_created_with_its_password(api: responses.RequestsMock, run_module: RunModule) -> None:
