@@ -581,8 +581,8 @@ class DatabaseAPI:
         self._cache_key = BearerTokenCache.key(client._api_token, client.auth_url, scope=addon_id)
         self._service = _Service(client.database_api_url + "/api", "database_api_url", self._token, self._forget)
 
-    def get(self, path: str) -> Any:
-        return self._client.request("GET", path, service=self._service)
+    def get(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
+        return self._client.request("GET", path, params=params, service=self._service)
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
         return self._client.request("POST", path, body=body, service=self._service)

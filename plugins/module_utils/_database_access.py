@@ -22,6 +22,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     ScalingoAPIError,
     ScalingoClient,
 )
+from ansible_collections.scalingo.cloud.plugins.module_utils._databases import get_list
 
 CUSTOM_RANGE = "custom_range"
 MANAGED_RANGE = "managed_range"
@@ -53,11 +54,7 @@ def invalid_cidr_reason(text: str) -> Optional[str]:
 
 
 def list_rules(api: DatabaseAPI) -> list[dict[str, Any]]:
-    answer = api.get(_rules_path(api))
-    rules = answer.get("rules") if isinstance(answer, dict) else None
-    if not isinstance(rules, list):
-        raise ScalingoAPIError("GET", _rules_path(api), None, "unexpected answer: no list of rules")
-    return [rule_view(rule, "GET", _rules_path(api)) for rule in rules]
+    return [rule_view(rule, "GET", _rules_path(api)) for rule in get_list(api, _rules_path(api), "rules")[1]]
 
 
 def rule_view(rule: Any, method: str, path: str) -> dict[str, Any]:
@@ -105,11 +102,7 @@ def delete_rule(api: DatabaseAPI, rule_id: str) -> bool:
 
 
 def list_managed_ranges(api: DatabaseAPI) -> list[dict[str, str]]:
-    path = "/firewall/managed_ranges"
-    answer = api.get(path)
-    ranges = answer.get("ranges") if isinstance(answer, dict) else None
-    if not isinstance(ranges, list):
-        raise ScalingoAPIError("GET", path, None, "unexpected answer: no list of ranges")
+    ranges = get_list(api, "/firewall/managed_ranges", "ranges")[1]
     return [
         {"id": str(item.get("id")), "name": str(item.get("name"))}
         for item in ranges if isinstance(item, dict) and item.get("id")
@@ -243,11 +236,7 @@ def _users_path(api: DatabaseAPI) -> str:
 
 
 def list_endpoints(client: ScalingoClient, database: dict[str, Any]) -> list[dict[str, Any]]:
-    path = "/v1/databases/%s/endpoints" % quote(database["id"], safe="")
-    answer = client.get(path)
-    endpoints = answer.get("endpoints") if isinstance(answer, dict) else None
-    if not isinstance(endpoints, list):
-        raise ScalingoAPIError("GET", path, None, "unexpected answer: no list of endpoints")
+    endpoints = get_list(client, "/v1/databases/%s/endpoints" % quote(database["id"], safe=""), "endpoints")[1]
     return [
         {"hostname": item.get("hostname"), "port": item.get("port"), "type": item.get("type")}
         for item in endpoints if isinstance(item, dict)

@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 from urllib.parse import quote
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     AMBIGUOUS_STATUSES,
+    DatabaseAPI,
     ScalingoAPIError,
     ScalingoClient,
 )
@@ -73,7 +74,7 @@ def list_databases(client: ScalingoClient) -> list[dict[str, Any]]:
     read: set[int] = set()
     page: Optional[int] = None
     while len(read) < _MAX_PAGES:
-        answer, items = _get_list(client, DATABASES_PATH, "databases", params=None if page is None else {"page": page})
+        answer, items = get_list(client, DATABASES_PATH, "databases", params=None if page is None else {"page": page})
         databases.extend(database_view(item, "GET", DATABASES_PATH) for item in items)
         read.add(page or _current_page(answer))
         page = _next_page(answer)
@@ -169,10 +170,13 @@ def _app_path(database: dict[str, Any], *segments: str) -> str:
     return "/".join(["/v1/apps"] + [quote(segment, safe="") for segment in (database["id"],) + segments])
 
 
-def _get_list(
-    client: ScalingoClient, path: str, key: str, params: Optional[dict[str, Any]] = None
+def get_list(
+    client: Union[ScalingoClient, DatabaseAPI], path: str, key: str, params: Optional[dict[str, Any]] = None
 ) -> tuple[dict[str, Any], list[Any]]:
-    """GET ``path`` and the list its answer holds under ``key``; another shape is an error."""
+    """GET ``path`` (of the main API or the Database API) and the list its answer holds under ``key``.
+
+    Another shape is an error.
+    """
     answer = client.get(path, params=params)
     items = answer.get(key) if isinstance(answer, dict) else None
     if not isinstance(items, list):
@@ -227,7 +231,7 @@ class NotRunning(Exception):
 def find_addon(client: ScalingoClient, database: dict[str, Any]) -> dict[str, Any]:
     """The addon behind a database (its id, status and plan), read through the database's app, by id."""
     path = _app_path(database, "addons")
-    for addon in _get_list(client, path, "addons")[1]:
+    for addon in get_list(client, path, "addons")[1]:
         if _is_addon_of(addon, database["technology"]):
             return addon
     raise ScalingoAPIError("GET", path, None, "unexpected answer: no %s addon" % database["technology"])
@@ -270,7 +274,7 @@ def wait_until_running(
 def plan_id_for(client: ScalingoClient, technology: str, plan: str) -> str:
     """The id of an open plan of ``technology`` by its name; UnknownPlan lists the open ones."""
     path = "/v1/addon_providers/%s/plans" % quote(technology, safe="")
-    plans = _get_list(client, path, "plans")[1]
+    plans = get_list(client, path, "plans")[1]
     open_plans = {
         item["name"]: item.get("id")
         for item in plans
@@ -329,7 +333,7 @@ def _still_there(client: ScalingoClient, database: dict[str, Any], delete_error:
 def connection_url(client: ScalingoClient, database: dict[str, Any]) -> Optional[str]:
     """The database's connection URL (a secret), or None when its app has none."""
     path = _app_path(database, "variables")
-    for variable in _get_list(client, path, "variables")[1]:
+    for variable in get_list(client, path, "variables")[1]:
         if isinstance(variable, dict) and variable.get("name") == CONNECTION_URL_VARIABLE:
             value = variable.get("value")
             return value if isinstance(value, str) else None

@@ -223,20 +223,19 @@ def add_details(client: ScalingoClient, databases: list[dict[str, Any]], params:
 def details_of(client: ScalingoClient, database: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     details: dict[str, Any] = {}
     with api_errors_fail_task("read the details of database '%s'" % database["name"]):
-        if params["include_status"] or params["include_firewall_rules"] or params["include_users"]:
-            addon = find_addon(client, database)
+        # One read of the addon serves the status and the Database API's calls.
+        needs_addon = params["include_status"] or params["include_firewall_rules"] or params["include_users"]
+        addon = find_addon(client, database) if needs_addon else {}
+        if params["include_status"]:
             details["status"] = addon["status"]
-            api = client.database_api(database["id"], addon["id"])
         if params["include_url"]:
             details["url"] = connection_url(client, database)
         if params["include_endpoints"]:
             details["endpoints"] = list_endpoints(client, database)
         if params["include_firewall_rules"]:
-            details["firewall_rules"] = list_rules(api)
+            details["firewall_rules"] = list_rules(client.database_api(database["id"], addon["id"]))
         if params["include_users"]:
-            details["users"] = list_users(api)
-    if not params["include_status"]:
-        details.pop("status", None)
+            details["users"] = list_users(client.database_api(database["id"], addon["id"]))
     return details
 
 

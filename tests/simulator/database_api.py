@@ -191,14 +191,12 @@ class DatabaseAPISimulator:
         return errors
 
     def _update_user(self, request: Request, body: Any, record: DatabaseRecord, name: str) -> Response:
-        user = record.users.get(name)
-        if user is None:
-            return _json({"error": "user not found"}, 404)
+        user, refusal = _user_whose_password_may_change(record, name)
+        if refusal is not None:
+            return refusal
         spec = body.get("database_user") if isinstance(body, dict) else None
         if not isinstance(spec, dict) or spec.get("database_id") != record.database_api_id:
             return _json({"errors": {"database_id": ["is not this database"]}}, 422)
-        if user["protected"]:
-            return _json({"error": "the password of the default user can only be changed by Scalingo's support"}, 403)
         errors = _password_errors(spec, required=True)
         if errors:
             return _json({"errors": errors}, 422)
@@ -206,11 +204,9 @@ class DatabaseAPISimulator:
         return _json({"database_user": _public_user(user)}, 200)
 
     def _reset_password(self, request: Request, body: Any, record: DatabaseRecord, name: str) -> Response:
-        user = record.users.get(name)
-        if user is None:
-            return _json({"error": "user not found"}, 404)
-        if user["protected"]:
-            return _json({"error": "the password of the default user can only be changed by Scalingo's support"}, 403)
+        user, refusal = _user_whose_password_may_change(record, name)
+        if refusal is not None:
+            return refusal
         user["password"] = secrets.token_urlsafe(24)
         return _json({"database_user": dict(_public_user(user), password=user["password"])}, 200)
 
@@ -222,6 +218,16 @@ class DatabaseAPISimulator:
             return _json({"error": "the default user of a database cannot be deleted"}, 403)
         del record.users[name]
         return Response(status=204)
+
+
+def _user_whose_password_may_change(record: DatabaseRecord, name: str) -> tuple[dict[str, Any], Optional[Response]]:
+    """The user named ``name``, or the answer that refuses to touch its password (missing, or the default user)."""
+    user = record.users.get(name)
+    if user is None:
+        return {}, _json({"error": "user not found"}, 404)
+    if user["protected"]:
+        return user, _json({"error": "the password of the default user can only be changed by Scalingo's support"}, 403)
+    return user, None
 
 
 def _public_user(user: dict[str, Any]) -> dict[str, Any]:
