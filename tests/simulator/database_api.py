@@ -32,7 +32,7 @@ MANAGED_RANGES = (
     {"id": "man-osc-fr1-egress", "name": "Scalingo osc-fr1 egress"},
     {"id": "man-osc-secnum-fr1-egress", "name": "Scalingo osc-secnum-fr1 egress"},
 )
-USER_NAME_CHARACTERS = frozenset(string.ascii_lowercase + string.digits + "-")
+LOWER_ALPHANUMERIC = frozenset(string.ascii_lowercase + string.digits)
 
 
 class DatabaseAPISimulator:
@@ -239,10 +239,11 @@ def _public_user(user: dict[str, Any]) -> dict[str, Any]:
 
 
 def _is_user_name(name: Any) -> bool:
-    return (
-        isinstance(name, str) and 6 <= len(name) <= 32 and set(name) <= USER_NAME_CHARACTERS
-        and name[0] != "-" and name[-1] != "-" and "--" not in name
-    )
+    # Read as the notes put it: words of lower-case letters and digits joined by single hyphens, so that no piece
+    # between hyphens is empty (no hyphen first, last or twice in a row).
+    if not isinstance(name, str) or not 6 <= len(name) <= 32:
+        return False
+    return all(piece and all(character in LOWER_ALPHANUMERIC for character in piece) for piece in name.split("-"))
 
 
 def _password_errors(spec: dict[str, Any], required: bool = False) -> dict[str, list[str]]:
