@@ -10,14 +10,22 @@ state: nothing to change), it times in interleaved rounds:
   A  a loop of scalingo.cloud.scalingo_database over the N names;
   B  what a user writes without the collection: ansible.builtin.uri exchanges
      the token once, GETs each database, POSTs when a GET says 404;
-  F  the floor: one ansible.builtin.uri GET per database, bearer token ready;
+  F  one ansible.builtin.uri GET per database, bearer token ready;
   T  the loop of A with the module run as on a remote target, in a process of
      its own per item (through a local connection under another name): what A
      costs where the collection's action cannot run the module in the worker;
   P  a no-op module (ansible.builtin.ping) per database: what any task costs,
-     so that (T - P) / N is what scalingo_database itself adds to a task.
+     so that (T - P) / N is what scalingo_database itself adds to a task;
+  D  Ansible's own floor: an ansible.builtin.debug loop of the same length,
+     so that (A - D) / N is what an item of A costs over Ansible's own.
 
-Then the same for a cold run that creates the N databases (A and B only).
+It does so twice: on plain loopback, then on a modeled network, where the
+simulator holds every request back a round trip (40 ms unless told) and the
+first request of each new connection its TCP and TLS set-up (80 ms more), as
+a distant API over TLS would. For each it reports the per-item cost of A over
+D in milliseconds and in round trips, and the connections each loop opened.
+
+Then a cold run that creates the N databases (A and B only, on loopback).
 Then the databases role: one database, then three, created with
 ``scalingo_wait: true`` on a simulator whose databases take a few seconds to
 provision (side by side, three should take about as long as one); and the
@@ -35,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -44,7 +53,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from tests.integration.conftest import TARGET_CONNECTION  # noqa: E402
-from tests.simulator import DEFAULT_API_TOKEN, PLANS, RunningSimulator, ScalingoSimulator  # noqa: E402
+from tests.simulator import DEFAULT_API_TOKEN, PLANS, ModeledNetwork, RunningSimulator, ScalingoSimulator  # noqa: E402
 
 CONNECTION_PLUGINS = REPO_ROOT / "tests" / "integration" / "connection_plugins"
 
@@ -132,6 +141,15 @@ PLAYS = {
             "tasks": [{"name": "Ping once per database", "ansible.builtin.ping": {}, "loop": "{{ names }}"}],
         }
     ],
+    "D": [
+        {
+            "name": "D: Ansible's own floor, a debug loop",
+            "hosts": "localhost",
+            "gather_facts": False,
+            "tasks": [{"name": "Name each database", "ansible.builtin.debug": {"msg": "{{ item }}"},
+                       "loop": "{{ names }}"}],
+        }
+    ],
     "F": [
         {
             "name": "F: one ansible.builtin.uri GET per database",
@@ -160,6 +178,10 @@ def parse_arguments() -> argparse.Namespace:
         "--provisioning-seconds", type=float, default=6.0,
         help="how long a new database takes to provision, for the role's side-by-side run (default: 6)",
     )
+    parser.add_argument("--round-trip-ms", type=float, default=40.0,
+                        help="the modeled network's round trip, in milliseconds (default: 40)")
+    parser.add_argument("--connection-setup-ms", type=float, default=80.0,
+                        help="the modeled network's cost of a new connection, in milliseconds (default: 80)")
     parser.add_argument(
         "--collections-path",
         type=Path,
@@ -235,19 +257,40 @@ def api_requests(simulator: RunningSimulator) -> int:
     return len(simulator.app.state.requests)
 
 
-def measure(run: Callable[[], float], simulator: RunningSimulator) -> tuple[float, int]:
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    requests: int
+    connections: int
+
+
+def measure(run: Callable[[], float], simulator: RunningSimulator) -> Measured:
     simulator.app.clear_requests()
+    opened = simulator.connections.opened
     seconds = run()
-    return seconds, api_requests(simulator)
+    return Measured(seconds, api_requests(simulator), simulator.connections.opened - opened)
 
 
-def steady_state(bench: Bench, rounds: int) -> dict[str, list[tuple[float, int]]]:
+@dataclass
+class SteadyState:
+    """The runs of each play on one network, and what a round trip costs there."""
+
+    network: ModeledNetwork
+    round_trip: float
+    runs: dict[str, list[Measured]]
+
+    def median(self, label: str, figure: str) -> float:
+        return statistics.median(getattr(run, figure) for run in self.runs[label])
+
+
+def steady_state(bench: Bench, rounds: int, network: ModeledNetwork) -> SteadyState:
     app = ScalingoSimulator()
     for name in bench.names:
         app.add_database(name, plan=PLAN)
-    results: dict[str, list[tuple[float, int]]] = {label: [] for label in PLAYS}
-    with RunningSimulator(app) as simulator:
+    results: dict[str, list[Measured]] = {label: [] for label in PLAYS}
+    with RunningSimulator(app, network=network) as simulator:
         bearer = exchange_once(simulator)
+        round_trip = time_a_round_trip(simulator)
         # Runs of A and T first, as every scheduled run after the first: the bearer token is in the cache.
         bench.check_where_the_module_runs(simulator)
         order = list(PLAYS)
@@ -256,10 +299,24 @@ def steady_state(bench: Bench, rounds: int) -> dict[str, list[tuple[float, int]]
             shift = round_number % len(order)
             for label in order[shift:] + order[:shift]:
                 results[label].append(measure(lambda: bench.run(label, simulator, bearer), simulator))
-    return results
+    return SteadyState(network, round_trip, results)
 
 
-def cold(bench: Bench) -> dict[str, tuple[float, int]]:
+def time_a_round_trip(simulator: RunningSimulator, samples: int = 25) -> float:
+    """Seconds a request takes on a connection already open: the network's round trip, as a client sees it."""
+    import requests
+
+    with requests.Session() as session:
+        session.get(simulator.url + "/v1/databases", timeout=10)
+        durations = []
+        for _ in range(samples):
+            started = time.perf_counter()
+            session.get(simulator.url + "/v1/databases", timeout=10)
+            durations.append(time.perf_counter() - started)
+    return statistics.median(durations)
+
+
+def cold(bench: Bench) -> dict[str, Measured]:
     results = {}
     for label in ("A", "B"):
         with RunningSimulator() as simulator:
@@ -314,34 +371,56 @@ def exchange_once(simulator: RunningSimulator) -> str:
     return str(answer.json()["token"])
 
 
+def describe(network: ModeledNetwork) -> str:
+    if network == ModeledNetwork():
+        return "on loopback"
+    return "on a modeled network (%.0f ms a round trip, %.0f ms more for a new connection)" % (
+        network.round_trip * 1000, network.connection_setup * 1000)
+
+
+def report_steady_state(n: int, steady: SteadyState) -> None:
+    seconds = {label: steady.median(label, "seconds") for label in PLAYS}
+    per_database = {label: steady.median(label, "requests") / n for label in PLAYS}
+    connections = {label: steady.median(label, "connections") for label in PLAYS}
+    print("\nSteady state %s: %d existing databases, %d interleaved rounds (median per run)"
+          % (describe(steady.network), n, len(steady.runs["A"])))
+    print("  %-44s %8s %14s %12s" % ("play", "seconds", "requests/db", "connections"))
+    for label, title in (("A", "A  scalingo.cloud.scalingo_database loop"), ("T", "T  the same, module on a target"),
+                         ("B", "B  ansible.builtin.uri by hand"), ("F", "F  one uri GET per database"),
+                         ("P", "P  no-op module (ping) per database"), ("D", "D  floor: a debug loop")):
+        print("  %-44s %8.2f %14.2f %12.0f" % (title, seconds[label], per_database[label], connections[label]))
+    print("  A/B = %.3f   (target <= 0.85)" % (seconds["A"] / seconds["B"]))
+    print("  A/F = %.3f   (target <= 1.10)" % (seconds["A"] / seconds["F"]))
+    print("  API requests per database in A = %.2f   (target <= 1.05)" % per_database["A"])
+    print("  on a target: T/B = %.3f, T/F = %.3f, %.2f requests per database"
+          % (seconds["T"] / seconds["B"], seconds["T"] / seconds["F"], per_database["T"]))
+    over_floor = {label: (seconds[label] - seconds["D"]) / n for label in PLAYS}
+    print("  a round trip, as a client sees it: %.1f ms" % (steady.round_trip * 1000))
+    print("  per item over the debug floor: A %+.0f ms = %.2f round trips%s; T %+.0f ms = %.2f round trips; "
+          "uri (F) %+.0f ms = %.2f round trips"
+          % (over_floor["A"] * 1000, over_floor["A"] / steady.round_trip,
+             "" if steady.network == ModeledNetwork() else "   (target <= 1.50)",
+             over_floor["T"] * 1000, over_floor["T"] / steady.round_trip,
+             over_floor["F"] * 1000, over_floor["F"] / steady.round_trip))
+    print("  connections opened per loop of %d items: A %.0f%s, T %.0f, F %.0f"
+          % (n, connections["A"], "" if steady.network == ModeledNetwork() else "   (target <= 3)",
+             connections["T"], connections["F"]))
+
+
 def report(
     names: list[str],
-    steady: dict[str, list[tuple[float, int]]],
-    cold_runs: dict[str, tuple[float, int]],
+    steady_states: list[SteadyState],
+    cold_runs: dict[str, Measured],
     waits: dict[int, float],
     declared: dict[str, int],
 ) -> None:
     n = len(names)
-    median = {label: statistics.median(run[0] for run in runs) for label, runs in steady.items()}
-    requests_per_database = {label: statistics.median(run[1] for run in runs) / n for label, runs in steady.items()}
-    print("\nSteady state: %d existing databases, %d interleaved rounds (median seconds per run)" % (n, len(steady["A"])))
-    print("  %-44s %8s %14s" % ("play", "seconds", "requests/db"))
-    for label, title in (("A", "A  scalingo.cloud.scalingo_database loop"), ("T", "T  the same, module on a target"),
-                         ("B", "B  ansible.builtin.uri by hand"), ("F", "F  floor: one uri GET per database"),
-                         ("P", "P  no-op module (ping) per database")):
-        print("  %-44s %8.2f %14.2f" % (title, median[label], requests_per_database[label]))
-    print("  A/B = %.3f   (target <= 0.85)" % (median["A"] / median["B"]))
-    print("  A/F = %.3f   (target <= 1.10)" % (median["A"] / median["F"]))
-    print("  API requests per database in A = %.2f   (target <= 1.05)" % requests_per_database["A"])
-    print("  on a target: T/B = %.3f, T/F = %.3f, %.2f requests per database"
-          % (median["T"] / median["B"], median["T"] / median["F"], requests_per_database["T"]))
-    print("  per item over a no-op module task: scalingo_database in the worker %+.0f ms, on a target %+.0f ms, uri %+.0f ms"
-          % tuple((median[label] - median["P"]) / n * 1000 for label in ("A", "T", "F")))
-    print("\nCold run: creates the %d databases" % n)
+    for steady in steady_states:
+        report_steady_state(n, steady)
+    print("\nCold run on loopback: creates the %d databases" % n)
     for label in ("A", "B"):
-        seconds, count = cold_runs[label]
-        print("  %s  %6.2f s   %.2f requests/db" % (label, seconds, count / n))
-    print("  A/B = %.3f" % (cold_runs["A"][0] / cold_runs["B"][0]))
+        print("  %s  %6.2f s   %.2f requests/db" % (label, cold_runs[label].seconds, cold_runs[label].requests / n))
+    print("  A/B = %.3f" % (cold_runs["A"].seconds / cold_runs["B"].seconds))
     print("\nThe databases role with scalingo_wait: true (each database provisions in the same few seconds)")
     print("  1 database %.2f s, 3 databases %.2f s: 3/1 = %.2f   (target <= 1.40)" % (waits[1], waits[3], waits[3] / waits[1]))
     print("  a fully declared database in steady state (2 rules, 2 users): %d API requests   (target <= 8), "
@@ -354,11 +433,12 @@ def main() -> None:
     names = ["bench-db-%03d" % number for number in range(1, arguments.databases + 1)]
     with tempfile.TemporaryDirectory(prefix="scalingo-benchmark-") as workdir:
         bench = Bench(Path(workdir), names, arguments.collections_path)
-        steady = steady_state(bench, arguments.rounds)
+        modeled = ModeledNetwork(arguments.round_trip_ms / 1000, arguments.connection_setup_ms / 1000)
+        steady_states = [steady_state(bench, arguments.rounds, network) for network in (ModeledNetwork(), modeled)]
         cold_runs = cold(bench)
         waits = side_by_side(bench, arguments.provisioning_seconds)
         declared = fully_declared(bench)
-    report(names, steady, cold_runs, waits, declared)
+    report(names, steady_states, cold_runs, waits, declared)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,13 @@ def test_the_benchmark_runs_and_reports_its_figures() -> None:
     assert completed.returncode == 0, completed.stdout
     assert re.search(r"A/B = \d+\.\d+", completed.stdout)
     assert re.search(r"A/F = \d+\.\d+", completed.stdout)
-    assert "API requests per database in A = 1.00" in completed.stdout
+    assert completed.stdout.count("API requests per database in A = 1.00") == 2  # on loopback and the modeled network
+    assert "Steady state on a modeled network (40 ms a round trip, 80 ms more for a new connection)" in completed.stdout
+    assert re.search(r"per item over the debug floor: A [+-]\d+ ms = -?\d+\.\d+ round trips   \(target <= 1\.50\)",
+                     completed.stdout)
+    # The worker's loop keeps its connection; a module on a target opens one per item.
+    assert completed.stdout.count("connections opened per loop of 2 items: A 1") == 2
+    assert "A 1   (target <= 3), T 2, F 2" in completed.stdout
     assert re.search(r"on a target: T/B = \d+\.\d+, T/F = \d+\.\d+, 1\.00 requests per database", completed.stdout)
     assert re.search(r"A +\d+\.\d+ s +2\.50 requests/db", completed.stdout)  # cold: 2 lookups, 2 creates, 1 exchange
     assert re.search(r"1 database \d+\.\d+ s, 3 databases \d+\.\d+ s: 3/1 = \d+\.\d+", completed.stdout)

@@ -48,6 +48,9 @@ TECHNOLOGIES = ("postgresql-ng",)
 BEARER_LIFETIME = 3600
 # The API documentation: "between 6 and 48 lower case alphanumerical characters and hyphens".
 NAME_CHARACTERS = frozenset(string.ascii_lowercase + string.digits + "-")
+# What the server adds to each request's WSGI environ: the number of its connection, and the connection's socket.
+CONNECTION_NUMBER = "simulator.connection"
+CONNECTION_SOCKET = "simulator.socket"
 
 
 @dataclass
@@ -176,6 +179,8 @@ class RecordedRequest:
     path: str
     body: Any
     authorization: Optional[str]
+    # The number of the connection the request came on (see server.ConnectionLog); 0 when served without one.
+    connection: int = 0
 
 
 @dataclass
@@ -309,7 +314,9 @@ class ScalingoSimulator:
         body = request.get_json(silent=True)
         with self._lock:
             self.state.requests.append(
-                RecordedRequest(request.method, request.path, body, request.headers.get("Authorization"))
+                RecordedRequest(
+                    request.method, request.path, body, request.headers.get("Authorization"), environ.get(CONNECTION_NUMBER, 0)
+                )
             )
             fault = self._take_fault(request)
         if fault is None:
@@ -515,7 +522,7 @@ def _is_valid_name(name: Any) -> bool:
 def _drop_connection(environ: dict[str, Any]) -> None:
     """Close the client's connection without a word, as a crashed proxy does."""
     try:
-        environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+        environ[CONNECTION_SOCKET].shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
 

@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .app import DatabaseRecord, RecordedRequest, ScalingoSimulator, _json
+from .app import CONNECTION_NUMBER, DatabaseRecord, RecordedRequest, ScalingoSimulator, _json
 
 MAX_RULES = 30
 MANAGED_RANGES = (
@@ -61,7 +61,13 @@ class DatabaseAPISimulator:
         state = self.main.state
         with self.main._lock:
             state.requests.append(
-                RecordedRequest(request.method, "db-api:" + request.path, body, request.headers.get("Authorization"))
+                RecordedRequest(
+                    request.method,
+                    "db-api:" + request.path,
+                    body,
+                    request.headers.get("Authorization"),
+                    environ.get(CONNECTION_NUMBER, 0),
+                )
             )
             fault = self.main._take_fault(request, prefix="db-api:")
         if fault is not None:

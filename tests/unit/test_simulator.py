@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 
 import pytest
+import requests
 from werkzeug.test import Client
 
-from tests.simulator import DEFAULT_API_TOKEN, ScalingoSimulator
+from tests.simulator import DEFAULT_API_TOKEN, ModeledNetwork, RunningSimulator, ScalingoSimulator
+from tests.simulator import server
 from tests.simulator.database_api import DatabaseAPISimulator
 
 
@@ -155,3 +157,32 @@ def test_a_database_provisioned_in_seconds_runs_when_they_have_passed(monkeypatc
     now = clock.time()
     monkeypatch.setattr(clock, "time", lambda: now + 61)
     assert main.get(addons, headers=bearer(main)).get_json()["addons"][0]["status"] == "running"
+
+
+def test_connections_stay_open_and_the_modeled_network_charges_each_request_and_each_new_connection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(server, "_sleep", waits.append)
+    network = ModeledNetwork(round_trip=0.04, connection_setup=0.08)
+
+    with RunningSimulator(network=network) as simulator, requests.Session() as session:
+        for url in (simulator.url, simulator.url, simulator.database_api_url, simulator.url):
+            session.get(url + "/v1/databases", timeout=5)
+        requests.get(simulator.url + "/v1/databases", timeout=5)
+
+    # Three requests on the session's connection to the main API, one on its connection to the Database API, then
+    # one on a connection of its own: each pays its round trip, each first request its connection's set-up.
+    assert [request.connection for request in simulator.app.state.requests] == [1, 1, 2, 1, 3]
+    assert simulator.connections.opened == 3
+    assert waits == pytest.approx([0.12, 0.04, 0.12, 0.04, 0.12])
+
+
+def test_on_plain_loopback_nothing_is_held_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(server, "_sleep", waits.append)
+
+    with RunningSimulator() as simulator:
+        requests.get(simulator.url + "/v1/databases", timeout=5)
+
+    assert waits == [] and simulator.connections.opened == 1
