@@ -154,6 +154,14 @@ database:
       description: Plan of the database.
       type: str
       sample: postgresql-dr-starter-4096
+created:
+  description:
+    - Whether this task created the database (in check mode, whether it would). V(false) when the database was
+      there, whatever else the task changed (its plan, its project).
+  returned: when O(state=present)
+  type: bool
+  sample: true
+  version_added: 1.0.0
 status:
   description: Status of the database's addon after the wait, V(running).
   returned: when O(wait=true), O(state=present) and not in check mode
@@ -214,7 +222,7 @@ class DatabaseTask(ScalingoTask):
     def _create(self) -> dict[str, Any]:
         desired = self._desired_database()
         if self.check_mode:
-            return self._result(changed=True, before=None, after=desired)
+            return self._result(changed=True, before=None, after=desired, created=True)
         with api_errors_fail_task("create database '%s'" % self.name):
             creation: Creation = create_database_once(
                 self.client, self.name, self.params["technology"], self.params["plan"], self.params["project_id"]
@@ -224,7 +232,9 @@ class DatabaseTask(ScalingoTask):
             return self._converge(creation.database)
         self.changed = True
         self._fail_on_fixed_differences(creation.database)
-        return self._result(changed=True, before=None, after=creation.database, status=self._wait(creation.database))
+        return self._result(
+            changed=True, before=None, after=creation.database, status=self._wait(creation.database), created=True
+        )
 
     def _converge(self, existing: dict[str, Any]) -> dict[str, Any]:
         self._fail_on_fixed_differences(existing)
@@ -241,7 +251,9 @@ class DatabaseTask(ScalingoTask):
         if plan_differs:
             self._change_plan(existing, wanted_plan)
             wanted = dict(wanted, plan=wanted_plan)
-        return self._result(changed=wanted != existing, before=existing, after=wanted, status=self._wait(wanted))
+        return self._result(
+            changed=wanted != existing, before=existing, after=wanted, status=self._wait(wanted), created=False
+        )
 
     def _move_to_project(self, existing: dict[str, Any]) -> dict[str, Any]:
         """The database in the task's project, moved there when it is in another."""
@@ -321,8 +333,11 @@ class DatabaseTask(ScalingoTask):
         before: Optional[dict[str, Any]],
         after: Optional[dict[str, Any]],
         status: Optional[str] = None,
+        created: Optional[bool] = None,
     ) -> dict[str, Any]:
         result: dict[str, Any] = {"changed": changed, "database": after or {}}
+        if created is not None:
+            result["created"] = created
         if status is not None:
             result["status"] = status
         if self.diff:

@@ -177,3 +177,30 @@ def test_the_role_creates_every_database_before_it_waits_for_any(
     assert len(creates) == 2 and creates[-1] < status_reads[0]
     assert all(record["name"] and simulator.app.record(record["name"]).status == "running"
                for record in simulator.app.databases())
+
+
+def test_the_role_changes_every_plan_before_it_waits_for_any(
+    simulator: RunningSimulator, run_playbook: RunPlaybook, tmp_path: Path
+) -> None:
+    for name in ("orders-production", "orders-staging"):
+        simulator.app.add_database(name, plan="postgresql-dr-starter-4096")
+    simulator.app.set_provisioning_polls(2)
+    entries = [{"name": name, "plan": "postgresql-dr-starter-8192", "allow_plan_change": True}
+               for name in ("orders-production", "orders-staging")]
+    playbook = tmp_path / "plans.yml"
+    playbook.write_text(yaml.safe_dump([{"name": "Plans", "hosts": "localhost", "gather_facts": False, "roles": [
+        {"role": "scalingo.cloud.databases", "vars": {"scalingo_databases": entries, "scalingo_wait": True}}]}]))
+
+    run = run_playbook(playbook)
+
+    assert run.succeeded, run.output
+    assert '"created: -"' in run.output
+    assert '"plan or project changed: orders-production, orders-staging"' in run.output
+    first = simulator.app.record("orders-production")
+    requests = [(request.method, request.path) for request in simulator.app.state.requests]
+    changes = [index for index, (method, path) in enumerate(requests) if method == "PATCH"]
+    first_status_reads = [index for index, request in enumerate(requests) if request == ("GET", "/v1/apps/%s/addons" % first.id)]
+    # Side by side: the first database's status is read once (before its change) until the last change is sent.
+    assert len(changes) == 2 and [index for index in first_status_reads if index < changes[-1]] == first_status_reads[:1]
+    assert all(simulator.app.record(entry["name"]).plan == "postgresql-dr-starter-8192" for entry in entries)
+    assert all(simulator.app.record(entry["name"]).status == "running" for entry in entries)

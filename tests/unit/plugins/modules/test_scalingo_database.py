@@ -55,7 +55,7 @@ def test_creates_the_database_when_the_lookup_answers_404(api: responses.Request
     outcome = run_module(scalingo_database.main, args(plan=PLAN, project_id=PROJECT))
 
     assert not outcome.failed
-    assert outcome.result == {"changed": True, "database": EXISTING}
+    assert outcome.result == {"changed": True, "created": True, "database": EXISTING}
     assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL), ("POST", CREATE_URL)]
     assert json_body(api.calls[2]) == {
         "database": {"name": NAME, "technology": "postgresql-ng", "plan": PLAN, "project_id": PROJECT}
@@ -77,7 +77,7 @@ def test_an_existing_database_is_left_alone(api: responses.RequestsMock, run_mod
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN, project_id=PROJECT))
 
-    assert outcome.result == {"changed": False, "database": EXISTING}
+    assert outcome.result == {"changed": False, "created": False, "database": EXISTING}
     assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
 
 
@@ -86,7 +86,7 @@ def test_an_existing_database_needs_no_plan(api: responses.RequestsMock, run_mod
 
     outcome = run_module(scalingo_database.main, args())
 
-    assert outcome.result == {"changed": False, "database": EXISTING}
+    assert outcome.result == {"changed": False, "created": False, "database": EXISTING}
 
 
 def test_the_database_returned_holds_only_the_documented_fields(api: responses.RequestsMock, run_module: RunModule) -> None:
@@ -114,7 +114,7 @@ def test_check_mode_on_an_existing_database_is_unchanged(api: responses.Requests
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN), check_mode=True)
 
-    assert outcome.result == {"changed": False, "database": EXISTING}
+    assert outcome.result == {"changed": False, "created": False, "database": EXISTING}
 
 
 def test_diff_shows_before_and_after_a_create(api: responses.RequestsMock, run_module: RunModule) -> None:
@@ -201,7 +201,7 @@ def test_an_existing_database_in_another_project_is_moved_there(api: responses.R
     outcome = run_module(scalingo_database.main, args(plan=PLAN, project_id=PROJECT), diff=True)
 
     assert outcome.result == {
-        "changed": True, "database": EXISTING,
+        "changed": True, "created": False, "database": EXISTING,
         "diff": {"before": dict(EXISTING, project_id="pr-other"), "after": EXISTING},
     }
     assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL), ("PUT", API_URL + "/v1/apps/" + EXISTING["id"])]
@@ -213,7 +213,7 @@ def test_a_move_in_check_mode_is_only_reported(api: responses.RequestsMock, run_
 
     outcome = run_module(scalingo_database.main, args(project_id=PROJECT), check_mode=True)
 
-    assert outcome.result == {"changed": True, "database": EXISTING}
+    assert outcome.result == {"changed": True, "created": False, "database": EXISTING}
     assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL)]
 
 
@@ -316,7 +316,7 @@ def test_a_create_whose_answer_is_lost_is_looked_up_not_sent_again(
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN))
 
-    assert outcome.result == {"changed": True, "database": EXISTING}
+    assert outcome.result == {"changed": True, "created": True, "database": EXISTING}
     assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL), ("POST", CREATE_URL), ("GET", LOOKUP_URL)]
 
 
@@ -330,7 +330,7 @@ def test_a_create_lost_before_the_server_acted_is_sent_again(
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN))
 
-    assert outcome.result == {"changed": True, "database": EXISTING}
+    assert outcome.result == {"changed": True, "created": True, "database": EXISTING}
     assert [method for method, url in sent(api) if url == CREATE_URL] == ["POST", "POST"]
     assert len(sleeps) == 1
 
@@ -358,7 +358,7 @@ def test_a_name_taken_since_our_lookup_is_someone_elses_create(api: responses.Re
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN), diff=True)
 
-    assert outcome.result == {"changed": False, "database": EXISTING, "diff": {"before": EXISTING, "after": EXISTING}}
+    assert outcome.result == {"changed": False, "created": False, "database": EXISTING, "diff": {"before": EXISTING, "after": EXISTING}}
 
 
 def test_a_name_taken_after_a_lost_create_is_our_create(api: responses.RequestsMock, run_module: RunModule) -> None:
@@ -370,7 +370,7 @@ def test_a_name_taken_after_a_lost_create_is_our_create(api: responses.RequestsM
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN))
 
-    assert outcome.result == {"changed": True, "database": EXISTING}
+    assert outcome.result == {"changed": True, "created": True, "database": EXISTING}
 
 
 def test_someone_elses_database_with_another_plan_fails(api: responses.RequestsMock, run_module: RunModule) -> None:
@@ -523,7 +523,7 @@ def test_an_empty_api_url_means_the_regions_api(api: responses.RequestsMock, run
 
     outcome = run_module(scalingo_database.main, args(api_url="", region="osc-secnum-fr1"))
 
-    assert outcome.result == {"changed": False, "database": EXISTING}
+    assert outcome.result == {"changed": False, "created": False, "database": EXISTING}
 
 
 def test_a_cache_folder_open_to_others_is_said_once_and_not_used(

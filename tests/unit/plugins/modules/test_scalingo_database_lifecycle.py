@@ -62,7 +62,7 @@ def test_wait_polls_the_new_database_by_id_until_it_runs(
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN, wait=True))
 
-    assert outcome.result == {"changed": True, "database": EXISTING, "status": "running"}
+    assert outcome.result == {"changed": True, "created": True, "database": EXISTING, "status": "running"}
     assert sent(api)[3:] == [("GET", ADDONS_URL)] * 3
     assert sleeps == [2.0, 3.0]
 
@@ -86,7 +86,7 @@ def test_wait_resumes_on_an_existing_database_still_provisioning(
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN, wait=True))
 
-    assert outcome.result == {"changed": False, "database": EXISTING, "status": "running"}
+    assert outcome.result == {"changed": False, "created": False, "database": EXISTING, "status": "running"}
 
 
 def test_without_wait_no_status_is_read(api: responses.RequestsMock, run_module: RunModule) -> None:
@@ -214,7 +214,7 @@ def test_an_allowed_plan_change_patches_the_addon_with_the_plan_id(
     outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True), diff=True)
 
     after = dict(EXISTING, plan=BIGGER_PLAN)
-    assert outcome.result == {"changed": True, "database": after, "diff": {"before": EXISTING, "after": after}}
+    assert outcome.result == {"changed": True, "created": False, "database": after, "diff": {"before": EXISTING, "after": after}}
     assert sent(api)[2:] == [("GET", PLANS_URL), ("GET", ADDONS_URL), ("PATCH", ADDONS_URL + "/ad-1")]
     assert json_body(api.calls[-1]) == {"addon": {"plan_id": "pl-8192"}}
 
@@ -225,7 +225,7 @@ def test_a_plan_change_in_check_mode_sends_no_change(api: responses.RequestsMock
 
     outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True), check_mode=True)
 
-    assert outcome.result == {"changed": True, "database": dict(EXISTING, plan=BIGGER_PLAN)}
+    assert outcome.result == {"changed": True, "created": False, "database": dict(EXISTING, plan=BIGGER_PLAN)}
     assert [call.request.method for call in api.calls] == ["POST", "GET", "GET"]
 
 
@@ -335,7 +335,7 @@ def test_a_create_answered_with_an_empty_201_is_looked_up_and_reported(
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN))
 
-    assert outcome.result == {"changed": True, "database": EXISTING}
+    assert outcome.result == {"changed": True, "created": True, "database": EXISTING}
     assert [method for method, _url in sent(api)].count("POST") == 2  # the exchange and one create
 
 
