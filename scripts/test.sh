@@ -36,6 +36,7 @@ gate "antsibull-docs lint-collection-docs" \
   lint_env bash -c 'cd build/collections/ansible_collections/scalingo/cloud && antsibull-docs lint-collection-docs --plugin-docs .'
 gate "docs/modules matches the code" bash scripts/docs.sh "$venv312" --check
 gate "antsibull-changelog lint" lint_env antsibull-changelog lint
+gate "galaxy-importer, Automation Hub's settings" bash scripts/galaxy-importer.sh "$venv312"
 
 echo
 echo "===== summary"

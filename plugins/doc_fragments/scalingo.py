@@ -11,6 +11,7 @@ class ModuleDocFragment:
     DOCUMENTATION = r"""
 options:
   api_token:
+    version_added: 0.1.0
     description:
       - Scalingo API token (C(tk-us-...)), exchanged for a short-lived bearer token before the first API call.
       - If not set, the value of the E(SCALINGO_API_TOKEN) environment variable is used.
@@ -18,6 +19,7 @@ options:
     type: str
     required: true
   region:
+    version_added: 0.1.0
     description:
       - Scalingo region whose API is used, unless O(api_url) is set.
       - If not set, the value of the E(SCALINGO_REGION) environment variable is used.
@@ -25,6 +27,7 @@ options:
     default: osc-fr1
     choices: [osc-fr1, osc-secnum-fr1]
   api_url:
+    version_added: 0.1.0
     description:
       - Base URL of the Scalingo API. Overrides O(region).
       - If not set, the value of the E(SCALINGO_API_URL) environment variable is used.
@@ -34,6 +37,7 @@ options:
       - An empty value counts as not set, as when an AWX credential leaves its API URL field blank.
     type: str
   auth_url:
+    version_added: 0.1.0
     description:
       - Base URL of the Scalingo authentication service, where the API token is exchanged.
       - If not set, the value of the E(SCALINGO_AUTH_URL) environment variable is used.
@@ -51,17 +55,20 @@ options:
     type: str
     version_added: 1.0.0
   validate_certs:
+    version_added: 0.1.0
     description:
       - Whether to verify the TLS certificates of the API and of the authentication service.
       - Turning it off sends a warning; do it only against a test server.
     type: bool
     default: true
   timeout:
+    version_added: 0.1.0
     description:
       - Seconds to wait for each answer of the API, from more than 0 to 3600.
     type: float
     default: 30
   retries:
+    version_added: 0.2.0
     description:
       - How many times to retry a request that met a rate limit (429), a gateway error (502, 503, 504),
         a timeout or a connection failure, waiting as the API asks (C(Retry-After)) or else longer each time
@@ -71,12 +78,14 @@ options:
     type: int
     default: 8
   retry_max_wait:
+    version_added: 0.2.0
     description:
       - Most seconds to spend waiting between retries of one request, from 0 to 86400. The default rides out the
         API's one-minute rate-limit window.
     type: float
     default: 150
   token_cache:
+    version_added: 0.2.0
     description:
       - Whether to keep the short-lived bearer token (never the API token) for the next tasks, so that a run
         exchanges the API token once rather than once per task.

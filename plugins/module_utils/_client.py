@@ -37,7 +37,7 @@ else:
     REQUESTS_IMPORT_ERROR = None
 
 COLLECTION_NAME = "scalingo.cloud"
-COLLECTION_VERSION = "0.2.0"
+COLLECTION_VERSION = "1.0.0"
 USER_AGENT = "%s/%s" % (COLLECTION_NAME, COLLECTION_VERSION)
 
 DEFAULT_AUTH_URL = "https://auth.scalingo.com"

@@ -117,10 +117,8 @@ def _rules_path(api: DatabaseAPI) -> str:
 
 
 def invalid_user_name_reason(name: str) -> Optional[str]:
-    if (
-        6 <= len(name) <= 32 and set(name) <= USER_NAME_CHARACTERS
-        and not name.startswith("-") and not name.endswith("-") and "--" not in name
-    ):
+    hyphens_inside_only = not name.startswith("-") and not name.endswith("-") and "--" not in name
+    if 6 <= len(name) <= 32 and set(name) <= USER_NAME_CHARACTERS and hyphens_inside_only:
         return None
     return (
         "User name %r is invalid: it must be 6 to 32 characters long, hold only lower-case letters, digits and "

@@ -73,14 +73,16 @@ EMPTY_MEANS_UNSET = ("api_url", "database_api_url")
 
 def invalid_input_reason(params: dict[str, Any], argument_spec: dict[str, Any]) -> Optional[str]:
     """A sentence saying what is wrong with the options, or None; checked before any request."""
-    return (
-        _empty_option_reason(params, _free_text_options(argument_spec))
-        or _api_token_reason(params["api_token"])
-        or _url_reason("api_url", params["api_url"] or None)
-        or _url_reason("auth_url", params["auth_url"])
-        or _url_reason("database_api_url", params["database_api_url"] or None)
-        or _number_reason(params)
+    # In this order, each check only once the ones before it passed (the URL checks read options known not blank).
+    checks: tuple[Callable[[], Optional[str]], ...] = (
+        lambda: _empty_option_reason(params, _free_text_options(argument_spec)),
+        lambda: _api_token_reason(params["api_token"]),
+        lambda: _url_reason("api_url", params["api_url"] or None),
+        lambda: _url_reason("auth_url", params["auth_url"]),
+        lambda: _url_reason("database_api_url", params["database_api_url"] or None),
+        lambda: _number_reason(params),
     )
+    return next((reason for reason in (check() for check in checks) if reason), None)
 
 
 def insecure_settings_warning(params: dict[str, Any]) -> Optional[str]:

@@ -19,18 +19,21 @@ author:
   - scalingo.cloud maintainers (@scalingo-cloud)
 options:
   name:
+    version_added: 0.1.0
     description:
       - Name of the database, 6 to 48 lower-case letters, digits and hyphens.
       - Checked before any request is sent. An ID is refused, since a task names its database by name.
     type: str
     required: true
   technology:
+    version_added: 0.1.0
     description:
       - Database technology.
     type: str
     default: postgresql-ng
     choices: [postgresql-ng]
   plan:
+    version_added: 0.1.0
     description:
       - Plan of the database, for example V(postgresql-dr-starter-4096).
       - Required when the database does not exist yet.
@@ -47,12 +50,14 @@ options:
     default: false
     version_added: 0.2.0
   project_id:
+    version_added: 0.1.0
     description:
       - ID of the project the database belongs to.
       - When omitted, a new database goes to the account's default project and an existing one may be in any project.
       - An existing database in another project is moved to this one (in check mode, the move is only reported).
     type: str
   state:
+    version_added: 0.1.0
     description:
       - V(present) ensures the database exists; V(absent) deletes it.
       - Deleting is irreversible, backups included. Only O(name) is used to find the database.

@@ -22,18 +22,21 @@ author:
   - scalingo.cloud maintainers (@scalingo-cloud)
 options:
   database:
+    version_added: 1.0.0
     description:
       - Name of the database whose rules are managed.
       - The database must exist; a missing one fails the task and is named in its message.
     type: str
     required: true
   state:
+    version_added: 1.0.0
     description:
       - V(present) makes the listed rules exist; V(absent) removes them (a O(rules[].cidr) rule whatever its label).
     type: str
     default: present
     choices: [present, absent]
   rules:
+    version_added: 1.0.0
     description:
       - The rules. Each is either O(rules[].cidr) (with an optional O(rules[].label)) or O(rules[].managed_range).
     type: list
@@ -55,6 +58,7 @@ options:
             and lists the valid names.
         type: str
   purge:
+    version_added: 1.0.0
     description:
       - With V(true), O(rules) is the whole set, and rules of the database that it does not list are deleted.
       - With V(false), the listed rules are only added (or, for a changed label, replaced).
@@ -190,12 +194,13 @@ class FirewallTask(DatabaseResource):
     def _rules_to_delete(self, existing: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> list[dict[str, Any]]:
         wanted_keys = {rule_key(rule) for rule in wanted}
         relabelled = {rule["cidr"] for rule in wanted if rule["type"] == CUSTOM_RANGE}
-        return [
-            rule for rule in existing
-            if rule_key(rule) not in wanted_keys
+
+        def goes(rule: dict[str, Any]) -> bool:
             # A listed CIDR under another label is replaced, purge or not: the API has no update.
-            and (self.params["purge"] or (rule["type"] == CUSTOM_RANGE and rule["cidr"] in relabelled))
-        ]
+            relabel = rule["type"] == CUSTOM_RANGE and rule["cidr"] in relabelled
+            return rule_key(rule) not in wanted_keys and (self.params["purge"] or relabel)
+
+        return [rule for rule in existing if goes(rule)]
 
     def _apply(
         self, api: DatabaseAPI, doomed: list[dict[str, Any]], missing: list[dict[str, Any]]

@@ -16,12 +16,14 @@ author:
   - scalingo.cloud maintainers (@scalingo-cloud)
 options:
   name:
+    version_added: 0.1.0
     description:
       - ID or name of one database.
       - When the database does not exist, RV(databases) is an empty list.
       - When omitted, every database is returned.
     type: str
   project_id:
+    version_added: 0.1.0
     description:
       - Only return databases of this project.
     type: str

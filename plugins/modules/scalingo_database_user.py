@@ -22,32 +22,38 @@ author:
   - scalingo.cloud maintainers (@scalingo-cloud)
 options:
   database:
+    version_added: 1.0.0
     description: Name of the database the user belongs to; it must exist.
     type: str
     required: true
   name:
+    version_added: 1.0.0
     description:
       - Name of the user, 6 to 32 lower-case letters, digits and hyphens, neither starting nor ending with a
         hyphen, with no two hyphens in a row. Checked before any request.
     type: str
     required: true
   state:
+    version_added: 1.0.0
     description:
       - V(present) ensures the user exists; V(absent) deletes it.
     type: str
     default: present
     choices: [present, absent]
   read_only:
+    version_added: 1.0.0
     description:
       - Whether the user may only read.
     type: bool
     default: false
   password:
+    version_added: 1.0.0
     description:
       - The user's password, 24 to 64 characters, checked before any request. Never logged nor returned.
       - Omitted, the API generates one (see RV(password)).
     type: str
   update_password:
+    version_added: 1.0.0
     description:
       - V(on_create) sends the password only when the user is created.
       - V(always) sets it on every run (with no O(password), has the API generate a new one); the task then always
@@ -220,11 +226,13 @@ def _yaml(value: bool) -> str:
 
 
 def check_input(params: dict[str, Any]) -> Optional[str]:
-    return (
-        invalid_name_reason(params["database"])
-        or invalid_user_name_reason(params["name"])
-        or (invalid_password_reason(params["password"]) if params["password"] is not None else None)
+    password = params["password"]
+    reasons = (
+        invalid_name_reason(params["database"]),
+        invalid_user_name_reason(params["name"]),
+        invalid_password_reason(password) if password is not None else None,
     )
+    return next((reason for reason in reasons if reason), None)
 
 
 DECLARATION = ModuleDeclaration(

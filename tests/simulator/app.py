@@ -275,10 +275,8 @@ class ScalingoSimulator:
             passwords = [
                 user["password"] for record in self.state.databases.values() for user in record.users.values()
             ]
-            return (
-                sorted(self.state.api_tokens) + list(self.state.issued_bearer_tokens)
-                + list(self.state.issued_addon_tokens) + passwords
-            )
+            tokens = sorted(self.state.api_tokens) + list(self.state.issued_bearer_tokens)
+            return tokens + list(self.state.issued_addon_tokens) + passwords
 
     def add_firewall_rule(self, name: str, **rule: Any) -> dict[str, Any]:
         with self._lock:

@@ -14,6 +14,7 @@ import yaml
 
 from ansible_collections.scalingo.cloud.plugins.doc_fragments.scalingo import ModuleDocFragment
 from ansible_collections.scalingo.cloud.plugins.module_utils._options import scalingo_argument_spec
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import COLLECTION_VERSION
 from tests.conftest import COLLECTION, MODULE_NAMES, REPO_ROOT, action_named, module_named
 
 
@@ -95,3 +96,22 @@ def test_every_description_is_text(name: str) -> None:
     module = module_named(name)
     for document in (module.DOCUMENTATION, module.RETURN):
         assert all(isinstance(text, str) for text in _descriptions(yaml.safe_load(document))), name
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in str(text).split("."))
+
+
+@pytest.mark.parametrize("name", MODULE_NAMES)
+def test_every_option_says_since_when_it_exists_never_before_its_module(name: str) -> None:
+    document = yaml.safe_load(module_named(name).DOCUMENTATION)
+    for option_name, option in document["options"].items():
+        assert "version_added" in option, option_name
+        assert _version(option["version_added"]) >= _version(document["version_added"]), option_name
+    shared = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    assert all("version_added" in option for option in shared.values())
+
+
+def test_the_role_says_since_when_it_exists() -> None:
+    specs = yaml.safe_load((REPO_ROOT / "roles" / "databases" / "meta" / "argument_specs.yml").read_text())
+    assert _version(specs["argument_specs"]["main"]["version_added"]) <= _version(COLLECTION_VERSION)
