@@ -1,18 +1,19 @@
 # The two commands of this repository:
 #   make demo   run the example playbook twice against the local Scalingo simulator
 #   make test   run every test and quality gate
-# Both set up what they need (virtual environments in .venv and .venv-3.12) on a fresh machine.
+# Both set up what they need (virtual environments in .venv, .venv-3.12 and .venv-2.17) on a fresh machine.
 
 VENV ?= .venv
 VENV312 ?= .venv-3.12
+VENV_OLDEST ?= .venv-2.17
 
 .PHONY: demo test docs benchmark clean
 
 demo: $(VENV)/.installed
 	VENV=$(VENV) bash scripts/demo.sh
 
-test: $(VENV)/.installed $(VENV312)/.installed
-	VENV=$(VENV) VENV312=$(VENV312) bash scripts/test.sh
+test: $(VENV)/.installed $(VENV312)/.installed $(VENV_OLDEST)/.installed
+	VENV=$(VENV) VENV312=$(VENV312) VENV_OLDEST=$(VENV_OLDEST) bash scripts/test.sh
 
 # Side-by-side timing against ansible.builtin.uri; see docs/performance.md.
 benchmark: $(VENV)/.installed
@@ -30,6 +31,10 @@ $(VENV)/.installed: requirements.txt tests/requirements.txt
 # Python 3.12 with ansible-core 2.21: the tests again, and the quality gates.
 $(VENV312)/.installed: requirements.txt tests/requirements.txt tests/requirements-gates.txt
 	bash scripts/venv.sh 3.12 $(VENV312) tests/requirements-gates.txt
+
+# Python 3.10 with ansible-core 2.17, the oldest line meta/runtime.yml claims: the tests again.
+$(VENV_OLDEST)/.installed: requirements.txt tests/requirements.txt
+	bash scripts/venv.sh 3.10 $(VENV_OLDEST) tests/requirements.txt
 
 clean:
 	rm -rf build tests/output .pytest_cache .hypothesis

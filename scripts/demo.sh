@@ -9,25 +9,9 @@ python="$PWD/$venv/bin/python"
 
 bash scripts/install-collection.sh "$venv"
 
-mkdir -p build
-url_file=build/simulator.url
-rm -f "$url_file"
-"$python" -m tests.simulator --url-file "$url_file" >build/simulator.log 2>&1 &
-simulator_pid=$!
-trap 'kill "$simulator_pid" 2>/dev/null || true; wait "$simulator_pid" 2>/dev/null || true' EXIT
-
-for _ in $(seq 100); do
-  [ "$(wc -l <"$url_file" 2>/dev/null || echo 0)" -ge 2 ] && break
-  kill -0 "$simulator_pid" 2>/dev/null || { cat build/simulator.log >&2; exit 1; }
-  sleep 0.1
-done
-[ -s "$url_file" ] || { echo "The simulator did not start; see build/simulator.log" >&2; exit 1; }
-url=$(sed -n 1p "$url_file")
-database_api_url=$(sed -n 2p "$url_file")
-echo "Scalingo simulator listening on $url (Database API: $database_api_url)"
-
-export SCALINGO_API_URL="$url" SCALINGO_AUTH_URL="$url" SCALINGO_DATABASE_API_URL="$database_api_url"
-export SCALINGO_API_TOKEN=tk-us-simulator-0000000000000000
+# shellcheck source=scripts/simulator.sh
+source scripts/simulator.sh
+start_simulator "$python"
 export ANSIBLE_COLLECTIONS_PATH="$PWD/build/collections"
 export ANSIBLE_FORCE_COLOR=${ANSIBLE_FORCE_COLOR:-0}
 

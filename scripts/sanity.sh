@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ansible-test sanity on a copy of the collection at .../ansible_collections/scalingo/cloud.
+# ansible-test sanity on a copy of the collection at .../ansible_collections/scalingo/cloud, its tests that depend
+# on the Python version (compile, import) on every Python this ansible-core supports that the machine has.
 # Usage: scripts/sanity.sh VENV
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,18 @@ PY
 mkdir -p "$HOME/.ansible/test/cache"
 cp tests/sanity/get_pip.py "$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
 
-python_version=$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+# ansible-test finds the other Pythons as pythonX.Y on PATH: give it working ones (not pyenv shims that may
+# name a version not selected), the controller's own first.
+pythons=$repo/$root/pythons
+rm -rf "$pythons"
+mkdir -p "$pythons"
+ln -s "$venv/bin/python" "$pythons/python$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+supported=$("$venv/bin/python" -c 'from ansible_test._internal.constants import SUPPORTED_PYTHON_VERSIONS as v; print(" ".join(v))')
+found=()
+for version in $supported; do
+  [ -e "$pythons/python$version" ] || { path=$(bash "$repo/scripts/find-python.sh" "$version" 2>/dev/null) && ln -s "$path" "$pythons/python$version"; }
+  [ -e "$pythons/python$version" ] && found+=("$version")
+done
+echo "Sanity on ansible-core's supported Pythons found here: ${found[*]}"
 cd "$dest"
-"$venv/bin/ansible-test" sanity --venv --python "$python_version" --color no "$@"
+PATH=$pythons:$PATH "$venv/bin/ansible-test" sanity --venv --color no "$@"

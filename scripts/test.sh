@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 venv=${VENV:-.venv}
 venv312=${VENV312:-.venv-3.12}
+venv_oldest=${VENV_OLDEST:-.venv-2.17}
 
 names=() results=() seconds=()
 gate() {
@@ -28,6 +29,8 @@ gate "unit + integration tests, ansible-core $(core_version "$venv") on Python $
   "$venv/bin/python" -m pytest --numprocesses auto
 gate "unit + integration tests, ansible-core $(core_version "$venv312") on Python $(py_version "$venv312")" \
   "$venv312/bin/python" -m pytest --numprocesses auto
+gate "unit + integration tests, ansible-core $(core_version "$venv_oldest") on Python $(py_version "$venv_oldest") (oldest claimed)" \
+  "$venv_oldest/bin/python" -m pytest --numprocesses auto
 gate "ansible-test sanity, ansible-core $(core_version "$venv312")" bash scripts/sanity.sh "$venv312"
 gate "mypy, the modules and their helpers" \
   bash -c "cd build/pytest-collections && '$PWD/$venv312/bin/python' -m mypy --config-file '$PWD/mypy.ini' -p ansible_collections.scalingo.cloud.plugins"
@@ -37,6 +40,7 @@ gate "antsibull-docs lint-collection-docs" \
 gate "docs/modules matches the code" bash scripts/docs.sh "$venv312" --check
 gate "antsibull-changelog lint" lint_env antsibull-changelog lint
 gate "galaxy-importer, Automation Hub's settings" bash scripts/galaxy-importer.sh "$venv312"
+gate "molecule, the databases role against the simulator" bash scripts/molecule.sh "$venv312"
 
 echo
 echo "===== summary"

@@ -4,16 +4,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from unittest import mock
 
 import pytest
 import responses
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19 has no helper: set the arguments AnsibleModule reads, as its tests did
+
+    @contextlib.contextmanager
+    def patch_module_args(args: dict[str, Any]) -> Iterator[None]:  # type: ignore[misc]
+        serialized = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", serialized):
+            yield
 
 from ansible_collections.scalingo.cloud.plugins.module_utils import _client, _resources
 from ansible_collections.scalingo.cloud.plugins.plugin_utils._action import run_in_worker

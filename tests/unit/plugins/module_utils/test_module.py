@@ -101,9 +101,10 @@ def test_the_validators_warnings_and_deprecations_are_returned_as_the_module_ret
     assert in_worker["warnings"] == [warned[0], "the logic's own warning"]
     assert in_worker["warnings"][0] == "Both option colour and its alias color are set."
     [deprecation] = in_worker["deprecations"]
-    assert deprecation == {
-        "msg": module_deprecate.call_args.kwargs["msg"], "version": "2.0.0", "date": None, "collection_name": "scalingo.cloud"
-    }
+    # ansible-core before 2.19 passes the message as the first argument, later ones by name.
+    deprecated = module_deprecate.call_args
+    module_message = deprecated.kwargs["msg"] if "msg" in deprecated.kwargs else deprecated.args[0]
+    assert deprecation == {"msg": module_message, "version": "2.0.0", "date": None, "collection_name": "scalingo.cloud"}
     assert deprecation["msg"] == "Alias 'color' is deprecated. See the module docs for more information"
 
 
