@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 venv=${VENV:-.venv}
 venv312=${VENV312:-.venv-3.12}
+venv313=${VENV313:-.venv-3.13}
 venv_oldest=${VENV_OLDEST:-.venv-2.17}
 
 names=() results=() seconds=()
@@ -29,6 +30,8 @@ gate "unit + integration tests, ansible-core $(core_version "$venv") on Python $
   "$venv/bin/python" -m pytest --numprocesses auto
 gate "unit + integration tests, ansible-core $(core_version "$venv312") on Python $(py_version "$venv312")" \
   "$venv312/bin/python" -m pytest --numprocesses auto
+gate "unit + integration tests, ansible-core $(core_version "$venv313") on Python $(py_version "$venv313")" \
+  "$venv313/bin/python" -m pytest --numprocesses auto
 gate "unit + integration tests, ansible-core $(core_version "$venv_oldest") on Python $(py_version "$venv_oldest") (oldest claimed)" \
   "$venv_oldest/bin/python" -m pytest --numprocesses auto
 gate "ansible-test sanity, ansible-core $(core_version "$venv312")" bash scripts/sanity.sh "$venv312"
