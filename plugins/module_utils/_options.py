@@ -12,7 +12,7 @@ options (a unit test compares them).
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
@@ -73,16 +73,17 @@ EMPTY_MEANS_UNSET = ("api_url", "database_api_url")
 
 def invalid_input_reason(params: dict[str, Any], argument_spec: dict[str, Any]) -> Optional[str]:
     """A sentence saying what is wrong with the options, or None; checked before any request."""
-    # In this order, each check only once the ones before it passed (the URL checks read options known not blank).
-    checks: tuple[Callable[[], Optional[str]], ...] = (
-        lambda: _empty_option_reason(params, _free_text_options(argument_spec)),
-        lambda: _api_token_reason(params["api_token"]),
-        lambda: _url_reason("api_url", params["api_url"] or None),
-        lambda: _url_reason("auth_url", params["auth_url"]),
-        lambda: _url_reason("database_api_url", params["database_api_url"] or None),
-        lambda: _number_reason(params),
-    )
-    return next((reason for reason in (check() for check in checks) if reason), None)
+    return next((reason for reason in _input_reasons(params, argument_spec) if reason), None)
+
+
+def _input_reasons(params: dict[str, Any], argument_spec: dict[str, Any]) -> Iterator[Optional[str]]:
+    # A generator: each check runs only once those before it passed (the URL checks read options known not blank).
+    yield _empty_option_reason(params, _free_text_options(argument_spec))
+    yield _api_token_reason(params["api_token"])
+    yield _url_reason("api_url", params["api_url"] or None)
+    yield _url_reason("auth_url", params["auth_url"])
+    yield _url_reason("database_api_url", params["database_api_url"] or None)
+    yield _number_reason(params)
 
 
 def insecure_settings_warning(params: dict[str, Any]) -> Optional[str]:
