@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 from .app import DEFAULT_API_TOKEN, DEFAULT_PROJECT_ID, OTHER_PROJECT_ID, PLANS, Fault, ScalingoSimulator
-from .server import ModeledNetwork, RunningSimulator
+from .server import LOOPBACK_ONLY, ModeledNetwork, RunningSimulator
 
 __all__ = [
     "DEFAULT_API_TOKEN",
     "DEFAULT_PROJECT_ID",
     "Fault",
+    "LOOPBACK_ONLY",
     "ModeledNetwork",
     "OTHER_PROJECT_ID",
     "PLANS",

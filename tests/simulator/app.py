@@ -310,13 +310,7 @@ class ScalingoSimulator:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
         body = request.get_json(silent=True)
-        with self._lock:
-            self.state.requests.append(
-                RecordedRequest(
-                    request.method, request.path, body, request.headers.get("Authorization"), environ.get(CONNECTION_NUMBER, 0)
-                )
-            )
-            fault = self._take_fault(request)
+        fault = self.record_and_take_fault(request, body)
         if fault is None:
             return self._dispatch(request, body)(environ, start_response)
         if fault.status is None:
@@ -333,11 +327,16 @@ class ScalingoSimulator:
             return [b""]
         return fault.response()(environ, start_response)
 
-    def _take_fault(self, request: Request, prefix: str = "") -> Optional[Fault]:
-        fault = next((fault for fault in self.state.faults if fault.matches(request, prefix)), None)
-        if fault is not None:
-            fault.times -= 1
-        return fault
+    def record_and_take_fault(self, request: Request, body: Any, prefix: str = "") -> Optional[Fault]:
+        """Record the request (its path after ``prefix``, the API it went to) and take the first fault it gets."""
+        recorded = RecordedRequest(request.method, prefix + request.path, body, request.headers.get("Authorization"),
+                                   request.environ.get(CONNECTION_NUMBER, 0))
+        with self._lock:
+            self.state.requests.append(recorded)
+            fault = next((fault for fault in self.state.faults if fault.matches(request, prefix)), None)
+            if fault is not None:
+                fault.times -= 1
+            return fault
 
     def _dispatch(self, request: Request, body: Any) -> Response:
         try:

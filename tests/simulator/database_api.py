@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .app import CONNECTION_NUMBER, DatabaseRecord, RecordedRequest, ScalingoSimulator, _json
+from .app import DatabaseRecord, ScalingoSimulator, _json
 
 MAX_RULES = 30
 MANAGED_RANGES = (
@@ -58,18 +58,7 @@ class DatabaseAPISimulator:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
         body = request.get_json(silent=True)
-        state = self.main.state
-        with self.main._lock:
-            state.requests.append(
-                RecordedRequest(
-                    request.method,
-                    "db-api:" + request.path,
-                    body,
-                    request.headers.get("Authorization"),
-                    environ.get(CONNECTION_NUMBER, 0),
-                )
-            )
-            fault = self.main._take_fault(request, prefix="db-api:")
+        fault = self.main.record_and_take_fault(request, body, prefix="db-api:")
         if fault is not None:
             time.sleep(fault.delay)
             return fault.response()(environ, start_response)
