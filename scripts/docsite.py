@@ -42,7 +42,8 @@ def site_markdown(text: str) -> str:
     """The guide's Markdown with its links pointing where they lead on the docs site (placeholders for refs)."""
     text = MODULE_LINK.sub(lambda match: "](REF:ansible_collections.scalingo.cloud.%s_module)" % match.group(1), text)
     text = GUIDE_LINK.sub(lambda match: "](REF:%s)" % (LABEL % match.group(1)), text)
-    return FILE_LINK.sub(lambda match: "](%s%s)" % (repository_url(), match.group(1)), text)
+    files = repository_url()
+    return FILE_LINK.sub(lambda match: "](%s%s)" % (files, match.group(1)), text)
 
 
 def rst_page(name: str) -> str:
