@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from tests.conftest import MODULE_NAMES, REPO_ROOT, module_named
-from tests.integration.conftest import RunPlaybook
+from tests.integration.conftest import IN_WORKER, ON_TARGET, RunPlaybook
 from tests.simulator import RunningSimulator
 
 EXAMPLES = REPO_ROOT / "examples"
@@ -162,6 +162,7 @@ def test_provision_in_check_mode_creates_nothing_and_skips_what_is_not_there_yet
     assert [request.path for request in writes] == ["/v1/tokens/exchange"]
 
 
+@pytest.mark.parametrize("runs_in", [IN_WORKER, ON_TARGET])
 def test_the_role_creates_every_database_before_it_waits_for_any(
     simulator: RunningSimulator, run_playbook: RunPlaybook
 ) -> None:
@@ -179,6 +180,7 @@ def test_the_role_creates_every_database_before_it_waits_for_any(
                for record in simulator.app.databases())
 
 
+@pytest.mark.parametrize("runs_in", [IN_WORKER, ON_TARGET])
 def test_the_role_changes_every_plan_before_it_waits_for_any(
     simulator: RunningSimulator, run_playbook: RunPlaybook, tmp_path: Path
 ) -> None:
