@@ -47,13 +47,30 @@ options:
     default: https://auth.scalingo.com
   database_api_url:
     description:
-      - Base URL of the Scalingo Database API, where a database's firewall rules and users are managed.
-        Overrides O(region) for those calls.
-      - If not set, the value of the E(SCALINGO_DATABASE_API_URL) environment variable is used, and else
-        C(https://db-api.<region>.scalingo.com).
+      - Base URL of the legacy host of the Scalingo Database API (the O(database_api=legacy) layout), where a
+        database's status, firewall rules and users are read and changed with an addon token. Overrides
+        O(region) for those calls.
+      - If not set, the value of the E(SCALINGO_DATABASE_API_URL) environment variable is used, then
+        E(SCALINGO_DB_URL) (the Scalingo CLI's name), and else C(https://db-api.<region>.scalingo.com).
       - The same rules as O(api_url) apply. An empty value counts as not set.
     type: str
     version_added: 1.0.0
+  database_api:
+    description:
+      - Where the calls of the Database API go (a database's status, firewall rules and users). Scalingo is moving
+        them from their own host to the main API, and a region may serve any of three layouts.
+      - V(main-api) is C({api_url}/api/databases/...) with the user's bearer token; V(main) is
+        C({api_url}/v1/databases/...) with the bearer token; V(legacy) is C({database_api_url}/api/databases/...)
+        with an addon token asked of the main API.
+      - V(auto) tries them in that order and keeps the first that serves, for the following calls and, with
+        O(token_cache=true), for an hour of tasks. It passes a layout over only on answers saying that the address
+        does not exist (a 404 that is not the API's own JSON, a host that refuses connections or does not resolve),
+        never on the API's own errors.
+      - If not set, the value of the E(SCALINGO_DATABASE_API) environment variable is used.
+    type: str
+    default: auto
+    choices: [auto, main-api, main, legacy]
+    version_added: 1.1.0
   validate_certs:
     version_added: 0.1.0
     description:

@@ -46,6 +46,15 @@ DEFAULT_REGION = "osc-fr1"
 REGIONS = ("osc-fr1", "osc-secnum-fr1")
 TOKEN_EXCHANGE_PATH = "/v1/tokens/exchange"
 
+# The three layouts of the Database API's routes, in the order ``auto`` tries them. ``main-api`` is the main API
+# host under /api with the user's bearer token (Scalingo's dashboard client); ``main`` the main API under /v1 with
+# the bearer token (go-scalingo's move off the old host); ``legacy`` the db-api host under /api with an addon token.
+DATABASE_API_LAYOUTS = ("main-api", "main", "legacy")
+AUTO_LAYOUT = "auto"
+# How long a layout found to serve is remembered between tasks: about a run, as long as a bearer token lives.
+LAYOUT_MEMORY_SECONDS = 3600
+_SHARED_LAYOUTS: dict[str, str] = {}
+
 DEFAULT_RETRIES = 8
 # Long enough to ride out Scalingo's one-minute rate-limit window with room to spare.
 DEFAULT_RETRY_MAX_WAIT = 150.0
@@ -84,6 +93,9 @@ class ScalingoAPIError(Exception):
     acted on it (a lost answer, a gateway error). ``is_not_found`` is true
     only for the API's own answer that what was asked for does not exist: a
     404 with the API's JSON error, never a router's or a proxy's page.
+    ``no_such_route`` is true for the answers that say the address itself is
+    wrong: a 404 that is not the API's JSON, a host that does not resolve or
+    refuses connections.
     """
 
     def __init__(
@@ -95,6 +107,7 @@ class ScalingoAPIError(Exception):
         field_errors: Optional[dict[str, list[str]]] = None,
         may_have_applied: bool = False,
         is_not_found: bool = False,
+        no_such_route: bool = False,
     ) -> None:
         self.method = method
         self.path = path
@@ -103,6 +116,7 @@ class ScalingoAPIError(Exception):
         self.field_errors = field_errors or {}
         self.may_have_applied = may_have_applied
         self.is_not_found = is_not_found
+        self.no_such_route = no_such_route
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -266,6 +280,7 @@ class ScalingoClient:
         sleep: Optional[Callable[[float], None]] = None,
         token_cache: Optional[BearerTokenCache] = None,
         database_api_url: Optional[str] = None,
+        database_api_layout: str = AUTO_LAYOUT,
     ) -> None:
         self._api_token = api_token
         self.api_url = api_url.rstrip("/")
@@ -282,8 +297,11 @@ class ScalingoClient:
         self._token_cache = token_cache
         self._cache_key = BearerTokenCache.key(api_token, self.auth_url)
         self._main_api = _Service(self.api_url, "api_url", self._bearer, self._forget_bearer)
+        self.database_api_layout = database_api_layout
+        self._layout_key = BearerTokenCache.key(
+            api_token, self.auth_url, scope="layout:%s %s" % (self.api_url, self.database_api_url))
         # Who this client speaks as, and to what: what clients of one process may share.
-        self.identity = (self._cache_key, self.api_url, self.database_api_url, validate_certs)
+        self.identity = (self._cache_key, self.api_url, self.database_api_url, validate_certs, database_api_layout)
         self._session = session or _shared_session(self.identity)
 
     def retry_budget(self) -> RetryBudget:
@@ -322,7 +340,7 @@ class ScalingoClient:
         return self._decode(method, path, response, method in IDEMPOTENT_METHODS, service.option)
 
     def database_api(self, app_id: str, addon_id: str) -> "DatabaseAPI":
-        """The calls about the database behind ``addon_id`` of app ``app_id``: its firewall rules and users."""
+        """The Database API's calls about the database behind ``addon_id`` of app ``app_id``."""
         return DatabaseAPI(self, app_id, addon_id)
 
     def _call(
@@ -339,6 +357,7 @@ class ScalingoClient:
             path,
             method in IDEMPOTENT_METHODS,
             service.option,
+            unreachable_is_final=service.has_fallback,
             # As an auth, not a header: requests then never puts ~/.netrc or a URL's user:password in its place.
             auth=_bearer_auth(service.token()),
             json=body,
@@ -382,6 +401,27 @@ class ScalingoClient:
         if self._token_cache:
             self._token_cache.drop(key)
 
+    def database_api_candidates(self) -> tuple[str, ...]:
+        """The layouts of the Database API to try, in order: the pinned one, the one found earlier, or all."""
+        if self.database_api_layout != AUTO_LAYOUT:
+            return (self.database_api_layout,)
+        layout = _SHARED_LAYOUTS.get(self._layout_key)
+        if layout is None and self._token_cache:
+            layout = self._token_cache.load_word(self._layout_key, DATABASE_API_LAYOUTS, LAYOUT_MEMORY_SECONDS)
+        return (layout,) if layout in DATABASE_API_LAYOUTS else DATABASE_API_LAYOUTS
+
+    def remember_layout(self, layout: str) -> None:
+        if self.database_api_layout != AUTO_LAYOUT or _SHARED_LAYOUTS.get(self._layout_key) == layout:
+            return
+        _SHARED_LAYOUTS[self._layout_key] = layout
+        if self._token_cache:
+            self._token_cache.store_word(self._layout_key, layout)
+
+    def forget_layout(self) -> None:
+        _SHARED_LAYOUTS.pop(self._layout_key, None)
+        if self._token_cache:
+            self._token_cache.drop_word(self._layout_key)
+
     def _exchange_token(self) -> str:
         url = self.auth_url + TOKEN_EXCHANGE_PATH
         # Exchanging twice only mints two bearer tokens: safe to retry like a GET.
@@ -406,11 +446,14 @@ class ScalingoClient:
         return token
 
     def _send(
-        self, method: str, url: str, path: str, idempotent: bool, option: str, **kwargs: Any
+        self, method: str, url: str, path: str, idempotent: bool, option: str, unreachable_is_final: bool = False,
+        **kwargs: Any
     ) -> "requests.Response":
         """Send a request until it gets an answer worth returning, within the retry budget.
 
-        ``option`` names the setting behind ``url``, for the failures a setting causes.
+        ``option`` names the setting behind ``url``, for the failures a setting causes. With
+        ``unreachable_is_final``, a host that refuses connections or does not resolve fails at once: the caller
+        has another address to try.
         """
         budget = self.retry_budget()
         while True:
@@ -438,7 +481,7 @@ class ScalingoClient:
                     return response
                 failure = self._answer_failure(method, path, response, idempotent, option)
                 retry_after = _retry_after(response)
-            if failure.may_have_applied:
+            if failure.may_have_applied or (unreachable_is_final and failure.no_such_route):
                 raise failure
             delay = budget.next_delay(retry_after)
             if delay is None:
@@ -471,7 +514,10 @@ class ScalingoClient:
     def _transport_failure(
         self, method: str, path: str, url: str, exception: Exception, idempotent: bool
     ) -> ScalingoAPIError:
-        if isinstance(exception, requests.exceptions.ConnectTimeout) or _never_sent(exception):
+        if _never_sent(exception):
+            # Refused, or a host name that does not resolve: no server of that address exists.
+            return ScalingoAPIError(method, path, None, "could not connect to %s" % _host_of(url), no_such_route=True)
+        if isinstance(exception, requests.exceptions.ConnectTimeout):
             return ScalingoAPIError(method, path, None, "could not connect to %s" % _host_of(url))
         if isinstance(exception, requests.exceptions.Timeout):
             message = "no answer within %s seconds" % self.timeout
@@ -486,7 +532,7 @@ class ScalingoClient:
             # A router or a proxy, not the API: the URL is wrong, and nothing may be taken as absent.
             message = "%s answered 404 with %s, not the Scalingo API's own answer: check %s" % (
                 _url_of(response.url or path), _describe_foreign_answer(response), option)
-            return ScalingoAPIError(method, path, None, message)
+            return ScalingoAPIError(method, path, None, message, no_such_route=True)
         field_errors: dict[str, list[str]] = {}
         if _answers_hold_secrets(path):
             message = unquoted_error_details(response)
@@ -550,27 +596,41 @@ def forget_shared_state() -> None:
         session.close()
     _SHARED_SESSIONS.clear()
     _SHARED_TOKENS.clear()
+    _SHARED_LAYOUTS.clear()
 
 
 class _Service:
-    """Where a family of calls goes, which option sets it, and the token that opens it."""
+    """Where a family of calls goes, which option sets it, and the token that opens it.
 
-    def __init__(self, base_url: str, option: str, token: Callable[[], str], forget_token: Callable[[], None]) -> None:
+    ``has_fallback`` says that another address serves the same calls, should this one not exist.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        option: str,
+        token: Callable[[], str],
+        forget_token: Callable[[], None],
+        has_fallback: bool = False,
+    ) -> None:
         self.base_url = base_url
         self.option = option
         self.token = token
         self.forget_token = forget_token
+        self.has_fallback = has_fallback
 
 
 class DatabaseAPI:
-    """The calls about one dedicated database's firewall rules and users, with ``get``, ``post``... as the client's.
+    """The calls about one dedicated database (its status, firewall rules and users), with ``get``, ``post``...
 
-    The one place that knows where these calls go and what opens them: the
-    Database API at ``{database_api_url}/api``, with an addon token that the
-    main API gives for this addon. Upstream has announced that these calls
-    will move to the main API, under ``/v1`` with the user's bearer token:
-    that move changes this class alone. The addon token is cached like the
-    bearer token, under a key of its own, and dropped when refused.
+    The one place that knows where these calls go and what opens them. The
+    same routes live in one of three layouts (DATABASE_API_LAYOUTS); with
+    ``auto`` the first that serves is used and remembered, with the tokens,
+    for the calls and tasks after it. A layout is passed over only on answers
+    saying the address does not exist (a 404 that is not the API's JSON, a
+    host that refuses connections or does not resolve), never on the API's
+    own errors. The addon token of the legacy host is asked for only when
+    that host is used, cached like the bearer token and dropped when refused.
     """
 
     def __init__(self, client: ScalingoClient, app_id: str, addon_id: str) -> None:
@@ -578,20 +638,63 @@ class DatabaseAPI:
         self.addon_id = addon_id
         self._token_path = "/v1/apps/%s/addons/%s/token" % (quote(app_id, safe=""), quote(addon_id, safe=""))
         self._addon_token: Optional[str] = None
-        self._cache_key = BearerTokenCache.key(client._api_token, client.auth_url, scope=addon_id)
-        self._service = _Service(client.database_api_url + "/api", "database_api_url", self._token, self._forget)
+        self._cache_key = BearerTokenCache.key(client._api_token, client.auth_url, scope="addon:" + addon_id)
 
     def get(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
-        return self._client.request("GET", path, params=params, service=self._service)
+        return self.request("GET", path, params=params)
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
-        return self._client.request("POST", path, body=body, service=self._service)
+        return self.request("POST", path, body=body)
 
     def patch(self, path: str, body: dict[str, Any]) -> Any:
-        return self._client.request("PATCH", path, body=body, service=self._service)
+        return self.request("PATCH", path, body=body)
 
     def delete(self, path: str) -> Any:
-        return self._client.request("DELETE", path, service=self._service)
+        return self.request("DELETE", path)
+
+    def request(
+        self, method: str, path: str, body: Optional[dict[str, Any]] = None, params: Optional[dict[str, Any]] = None
+    ) -> Any:
+        """Send ``path`` (``/databases/{addon}/...`` or ``/firewall/...``) in the layout that serves it."""
+        candidates = self._client.database_api_candidates()
+        # An answer that may be the main API's own route rather than the Database API's, kept in case no later
+        # layout exists: then it was the Database API's after all.
+        ambiguous: Optional[ScalingoAPIError] = None
+        remembered = len(candidates) == 1 and self._client.database_api_layout == AUTO_LAYOUT
+        for position, layout in enumerate(candidates):
+            has_fallback = position + 1 < len(candidates)
+            try:
+                answer = self._client.request(method, path, body, params, service=self._service(layout, has_fallback))
+            except ScalingoAPIError as error:
+                if has_fallback and error.no_such_route:
+                    continue
+                if remembered and error.no_such_route:
+                    # The layout found earlier is gone (Scalingo moved the routes meanwhile): look again.
+                    self._client.forget_layout()
+                    return self.request(method, path, body, params)
+                if has_fallback and error.is_not_found and self._overlaps_main_api(layout, path):
+                    ambiguous = ambiguous or error
+                    continue
+                if error.no_such_route and ambiguous is not None:
+                    raise ambiguous from None
+                if not error.no_such_route:
+                    self._client.remember_layout(layout)
+                raise
+            self._client.remember_layout(layout)
+            return answer
+        raise AssertionError("no layout to try")  # candidates is never empty
+
+    def _service(self, layout: str, has_fallback: bool) -> _Service:
+        client = self._client
+        if layout == "legacy":
+            return _Service(client.database_api_url + "/api", "database_api_url", self._token, self._forget, has_fallback)
+        prefix = "/api" if layout == "main-api" else "/v1"
+        return _Service(client.api_url + prefix, "api_url", client._bearer, client._forget_bearer, has_fallback)
+
+    def _overlaps_main_api(self, layout: str, path: str) -> bool:
+        # Under /v1, a database's own route is also the main API's lookup of a database by ID or name, which
+        # answers the API's 404 to an addon ID wherever the Database API is not there.
+        return layout == "main" and path == "/databases/%s" % quote(self.addon_id, safe="")
 
     def _token(self) -> str:
         if self._addon_token is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import string
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import quote
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
@@ -83,6 +83,22 @@ def create_rule(api: DatabaseAPI, rule: dict[str, Any]) -> dict[str, Any]:
         return found[0]
     created = answer.get("rule") if isinstance(answer, dict) and "rule" in answer else answer
     return rule_view(created, "POST", path)
+
+
+def relabel_rule(api: DatabaseAPI, rule: dict[str, Any], label: str) -> Optional[dict[str, Any]]:
+    """Change a custom rule's label in place; None where the API has no such route (the caller replaces the rule)."""
+    path = "%s/%s" % (_rules_path(api), quote(str(rule["id"]), safe=""))
+    try:
+        answer = api.patch(path, {"firewall_rule": {"label": label}})
+    except ScalingoAPIError as error:
+        if error.no_such_route:
+            return None
+        raise
+    updated = answer.get("rule") if isinstance(answer, dict) and "rule" in answer else answer
+    if not updated:
+        # Applied (a 2xx), described by nothing: the rule is the one we had, relabelled.
+        return dict(rule, label=label)
+    return rule_view(updated, "PATCH", path)
 
 
 def same_rule(existing: dict[str, Any], wanted: dict[str, Any]) -> bool:
@@ -177,7 +193,8 @@ def create_user(
         spec.update(password=password, password_confirmation=password)
     path = _users_path(api)
     try:
-        answer = api.post(path, {"database_user": spec})
+        answer = _naming_the_database(
+            api, database_id, lambda named: api.post(path, {"database_user": dict(spec, database_id=named)}))
     except ScalingoAPIError as error:
         if not error.may_have_applied:
             raise
@@ -192,10 +209,32 @@ def create_user(
     return _user_and_password(answer, "POST", path)
 
 
-def set_password(api: DatabaseAPI, database_id: str, name: str, password: str) -> dict[str, Any]:
+def set_password(api: DatabaseAPI, database_id: str, name: str, password: str) -> Optional[dict[str, Any]]:
+    """Set a user's password; the user as the answer describes it, or None when the answer is empty (``{}``)."""
     path = "%s/%s" % (_users_path(api), quote(name, safe=""))
-    body = {"database_user": {"database_id": database_id, "password": password, "password_confirmation": password}}
-    return _user_and_password(api.patch(path, body), "PATCH", path)[0]
+
+    def send(named: str) -> Any:
+        body = {"database_user": {"database_id": named, "password": password, "password_confirmation": password}}
+        return api.patch(path, body)
+
+    answer = _naming_the_database(api, database_id, send)
+    # The answer of a password change is undocumented: an empty one still says the change was applied.
+    if not answer or (isinstance(answer, dict) and not answer.get("database_user", True)):
+        return None
+    return _user_and_password(answer, "PATCH", path)[0]
+
+
+def _naming_the_database(api: DatabaseAPI, database_id: str, send: Callable[[str], Any]) -> Any:
+    """``send(database_id)``, and once more with the addon ID when the API refuses that database_id (422).
+
+    The documentation sends the Database API's own id of the database, the CLI the addon ID.
+    """
+    try:
+        return send(database_id)
+    except ScalingoAPIError as error:
+        if error.status != 422 or "database_id" not in error.field_errors or database_id == api.addon_id:
+            raise
+        return send(api.addon_id)
 
 
 def reset_password(api: DatabaseAPI, name: str) -> tuple[dict[str, Any], Optional[str]]:

@@ -117,7 +117,7 @@ def create_database_once(
 
     A create whose answer is lost may have been applied: look the name up
     before sending it again. A create refused because the name is taken
-    means someone else made it since our lookup: take theirs. The caller
+    (a 422 on the name, or a 409) means someone else made it since our lookup: take theirs. The caller
     compares what it gets with what it asked for.
     """
     budget = client.retry_budget()
@@ -126,18 +126,23 @@ def create_database_once(
         try:
             return Creation(create_database(client, name, technology, plan, project_id), made_by_us=True)
         except ScalingoAPIError as error:
-            if not (error.may_have_applied or error.has_field_error("name", NAME_TAKEN)):
+            if not (error.may_have_applied or _name_taken(error)):
                 raise
             maybe_applied = maybe_applied or error.may_have_applied
             found = _look_up_after_create(client, name, maybe_applied)
             if found is not None:
                 return Creation(found, made_by_us=maybe_applied)
-            delay = None if error.has_field_error("name", NAME_TAKEN) else budget.next_delay()
+            delay = None if _name_taken(error) else budget.next_delay()
             if delay is None:
                 if budget.attempts > 1:
                     error.message = "%s (%s)" % (error.message, budget.describe())
                 raise
             client.sleep(delay)
+
+
+def _name_taken(error: ScalingoAPIError) -> bool:
+    # The documented 422 {"errors": {"name": ["has already been taken"]}}, or a 409 Conflict.
+    return error.has_field_error("name", NAME_TAKEN) or error.status == 409
 
 
 def _look_up_after_create(client: ScalingoClient, name: str, maybe_applied: bool) -> Optional[dict[str, Any]]:
@@ -202,9 +207,13 @@ def _page_number(answer: dict[str, Any], key: str) -> Optional[int]:
 
 # --- life cycle, through the Apps and Addons APIs that back a dedicated database ---
 
-ADDON_RUNNING = "running"
-# Statuses that turn into "running" by themselves; any other will not, however long one waits.
-ADDON_TRANSIENT_STATUSES = ("provisioning", "updating")
+# database.status, as the Database API reports it: each but "stopped" turns into "running" by itself.
+RUNNING = "running"
+CREATING = "creating"
+DATABASE_STATUSES = (CREATING, RUNNING, "migrating", "updating", "upgrading", "stopped")
+STATUSES_WAITING_WILL_NOT_CHANGE = ("stopped",)
+# After a plan change, how long a wait that still reads "running" takes it for a change not started yet.
+PLAN_CHANGE_GRACE = 60.0
 CONNECTION_URL_VARIABLE = "SCALINGO_POSTGRESQL_URL"
 _FIRST_POLL_INTERVAL = 2.0
 _MAX_POLL_INTERVAL = 30.0
@@ -244,31 +253,68 @@ def _is_addon_of(addon: Any, technology: str) -> bool:
     return isinstance(provider, dict) and provider.get("id") == technology
 
 
+def database_status(api: DatabaseAPI) -> str:
+    """The database's own status (``database.status`` of the Database API), not its addon's.
+
+    The addon can say "running" while the database is still being created or
+    changing plan. A database being created may answer 404, or an empty
+    object, for a while: both read "creating".
+    """
+    path = "/databases/%s" % quote(api.addon_id, safe="")
+    try:
+        answer = api.get(path)
+    except ScalingoAPIError as error:
+        if error.is_not_found:
+            return CREATING
+        raise
+    database = answer.get("database") if isinstance(answer, dict) else None
+    if database == {}:
+        return CREATING
+    status = database.get("status") if isinstance(database, dict) else None
+    if not isinstance(status, str) or not status:
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: a database without a status")
+    return status
+
+
 def wait_until_running(
     client: ScalingoClient,
     database: dict[str, Any],
     timeout: float,
-    clock: Callable[[], float] = time.monotonic,
+    addon_id: Optional[str] = None,
+    after_change: bool = False,
+    clock: Optional[Callable[[], float]] = None,
 ) -> str:
-    """Poll the database's addon, by the database's id, until it is running.
+    """Poll the database's status, by its addon, until it is running.
 
-    Polls come every 2 seconds at first, then less and less often, up to
-    every 30 seconds: provisioning takes minutes, and each poll spends the
-    account's rate limit.
+    After a change (``after_change``), a "running" counts only once the
+    database was seen in another status, or PLAN_CHANGE_GRACE seconds
+    passed: the change starts a moment after the API accepted it. Polls come
+    every 2 seconds at first, then less and less often, up to every 30
+    seconds: provisioning takes minutes, and each poll spends the account's
+    rate limit. A status the notes do not list is waited on, as one that
+    turns into "running".
     """
+    clock = clock or _monotonic
+    api = client.database_api(database["id"], addon_id or find_addon(client, database)["id"])
     started = clock()
     interval = _FIRST_POLL_INTERVAL
+    seen_changing = not after_change
     while True:
-        status = find_addon(client, database)["status"]
-        if status == ADDON_RUNNING:
-            return status
+        status = database_status(api)
         waited = clock() - started
-        if status not in ADDON_TRANSIENT_STATUSES:
+        if status == RUNNING and (seen_changing or waited >= min(PLAN_CHANGE_GRACE, timeout)):
+            return status
+        seen_changing = seen_changing or status != RUNNING
+        if status in STATUSES_WAITING_WILL_NOT_CHANGE:
             raise NotRunning(status, waited, timed_out=False)
         if waited >= timeout:
             raise NotRunning(status, waited, timed_out=True)
         client.sleep(min(interval, timeout - waited))
         interval = min(interval * 1.5, _MAX_POLL_INTERVAL)
+
+
+def _monotonic() -> float:
+    return time.monotonic()
 
 
 def plan_id_for(client: ScalingoClient, technology: str, plan: str) -> str:

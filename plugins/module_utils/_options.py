@@ -21,6 +21,8 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     DEFAULT_AUTH_URL,
     DEFAULT_REGION,
     DEFAULT_RETRIES,
+    AUTO_LAYOUT,
+    DATABASE_API_LAYOUTS,
     DEFAULT_RETRY_MAX_WAIT,
     REGIONS,
     ScalingoClient,
@@ -39,7 +41,10 @@ def scalingo_argument_spec() -> dict[str, Any]:
         region=dict(type="str", default=DEFAULT_REGION, choices=list(REGIONS), fallback=(env_fallback, ["SCALINGO_REGION"])),
         api_url=dict(type="str", fallback=(env_fallback, ["SCALINGO_API_URL"])),
         auth_url=dict(type="str", default=DEFAULT_AUTH_URL, fallback=(env_fallback, ["SCALINGO_AUTH_URL"])),
-        database_api_url=dict(type="str", fallback=(env_fallback, ["SCALINGO_DATABASE_API_URL"])),
+        # SCALINGO_DB_URL is the Scalingo CLI's name for the same URL.
+        database_api_url=dict(type="str", fallback=(env_fallback, ["SCALINGO_DATABASE_API_URL", "SCALINGO_DB_URL"])),
+        database_api=dict(type="str", default=AUTO_LAYOUT, choices=[AUTO_LAYOUT] + list(DATABASE_API_LAYOUTS),
+                          fallback=(env_fallback, ["SCALINGO_DATABASE_API"])),
         validate_certs=dict(type="bool", default=True),
         timeout=dict(type="float", default=30),
         retries=dict(type="int", default=DEFAULT_RETRIES),
@@ -60,6 +65,7 @@ def client_from_params(params: dict[str, Any], warn: Optional[Callable[[str], No
         retry_max_wait=params["retry_max_wait"],
         token_cache=BearerTokenCache(default_cache_directory(), warn=warn) if params["token_cache"] else None,
         database_api_url=params["database_api_url"] or database_api_url_for_region(params["region"]),
+        database_api_layout=params["database_api"],
     )
 
 

@@ -28,6 +28,7 @@ class ScalingoTask:
         self.params = params
         self.check_mode = check_mode
         self.diff = diff
+        self.warn = warn
         self.name: str = params[self.name_option]
         self.client = client_from_params(params, warn)
         # Set once a write went through: a failure after it still says the task changed something.

@@ -101,6 +101,37 @@ class BearerTokenCache:
     def drop(self, key: str) -> None:
         _remove(self._path(key))
 
+    def store_word(self, key: str, word: str) -> None:
+        """Keep a short setting found by asking the API (which layout serves), under ``key``, for later tasks."""
+        if not self._prepare_directory():
+            return
+        descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".word-")
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as cached:
+                cached.write(word)
+            os.replace(temporary, self._word_path(key))
+        except OSError:
+            _remove(temporary)
+
+    def load_word(self, key: str, choices: tuple[str, ...], max_age: float) -> Optional[str]:
+        """A word kept with store_word less than ``max_age`` seconds ago, when it is one of ``choices``."""
+        if not self._directory_is_private():
+            return None
+        path = self._word_path(key)
+        content = _read_private_file(path)
+        try:
+            age = self._clock() - os.stat(path).st_mtime
+        except OSError:
+            return None
+        word = content.decode("ascii", "replace").strip() if content is not None else None
+        return word if word in choices and 0 <= age < max_age else None
+
+    def drop_word(self, key: str) -> None:
+        _remove(self._word_path(key))
+
+    def _word_path(self, key: str) -> str:
+        return os.path.join(self.directory, "word-%s" % key)
+
     def _path(self, key: str) -> str:
         return os.path.join(self.directory, "bearer-%s" % key)
 

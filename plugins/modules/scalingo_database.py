@@ -43,7 +43,8 @@ options:
     description:
       - Whether to move an existing database to O(plan) when it is on another plan.
       - The plan name is looked up among the open plans of the technology; an unknown name fails and lists them.
-      - The change takes about 15 minutes, during which the database reports the status V(updating).
+      - The change takes about 15 minutes, during which the database reports a status other than V(running), such as
+        V(updating).
       - The API changes the plan of a running database only. On a database still being provisioned, the module
         fails, or with O(wait=true) waits until it runs and then changes the plan.
     type: bool
@@ -66,13 +67,25 @@ options:
     choices: [present, absent]
   wait:
     description:
-      - Whether to wait, after a create, a plan change, or on an existing database that is still being provisioned or
-        updated, until its status is V(running).
-      - The status is read by the database's ID. Reads come every 2 seconds at first, then less often, up to every
-        30 seconds.
+      - Whether to wait, after a create, a plan change, or on an existing database that is still being created or
+        changed, until its status is V(running).
+      - The status is the database's own, read from the Database API (see O(database_api)), not its addon's, which
+        can say V(running) too early. A database being created may not be known there yet, which reads as
+        V(creating). After a plan change, the wait first sees the database leave V(running), or 60 seconds pass, so
+        that it cannot end before the change started.
+      - Reads come every 2 seconds at first, then less often, up to every 30 seconds. A database V(stopped) fails at
+        once, since waiting will not change it.
     type: bool
     default: false
     version_added: 0.2.0
+  wait_for_change:
+    description:
+      - With O(wait=true), whether an earlier task has just changed the database's plan, so that this wait, like
+        the one after a plan change of its own, first sees the database leave V(running) (or 60 seconds pass).
+      - The scalingo.cloud.databases role sets it from RV(plan_changed) of its task that sends the changes.
+    type: bool
+    default: false
+    version_added: 1.1.0
   wait_timeout:
     description:
       - Seconds to wait with O(wait=true). Provisioning usually takes 15 to 30 minutes.
@@ -167,8 +180,16 @@ created:
   type: bool
   sample: true
   version_added: 1.0.0
+plan_changed:
+  description:
+    - V(true) when this task changed the plan of the existing database (in check mode, when it would have), for a
+      later wait to pass on as O(wait_for_change).
+  returned: when the task changed the database's plan
+  type: bool
+  sample: true
+  version_added: 1.1.0
 status:
-  description: Status of the database's addon after the wait, V(running).
+  description: The database's own status after the wait (C(database.status) of the Database API), V(running).
   returned: when O(wait=true), O(state=present) and not in check mode
   type: str
   sample: running
@@ -178,13 +199,14 @@ status:
 from typing import Any, Optional
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
-    ADDON_RUNNING,
+    RUNNING,
     TECHNOLOGIES,
     Creation,
     NotRunning,
     UnknownPlan,
     change_plan,
     create_database_once,
+    database_status,
     delete_database,
     find_addon,
     invalid_name_reason,
@@ -199,6 +221,9 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFa
 
 class DatabaseTask(ScalingoTask):
     name_option = "name"
+    # Set once this task changed the plan, and the addon it changed: the wait then first sees the change start.
+    plan_changed = False
+    addon_id: Optional[str] = None
 
     # --- states -------------------------------------------------------------
 
@@ -256,9 +281,10 @@ class DatabaseTask(ScalingoTask):
         if plan_differs:
             self._change_plan(existing, wanted_plan)
             wanted = dict(wanted, plan=wanted_plan)
-        return self._result(
+        result = self._result(
             changed=wanted != existing, before=existing, after=wanted, status=self._wait(wanted), created=False
         )
+        return dict(result, plan_changed=True) if self.plan_changed else result
 
     def _move_to_project(self, existing: dict[str, Any]) -> dict[str, Any]:
         """The database in the task's project, moved there when it is in another."""
@@ -283,28 +309,35 @@ class DatabaseTask(ScalingoTask):
                 database=database,
             ) from None
         if self.check_mode:
+            self.plan_changed = True
             return
         with api_errors_fail_task(action):
             addon = find_addon(self.client, database)
-        if addon["status"] != ADDON_RUNNING:
-            # The API changes the plan of a running database only.
+            self.addon_id = addon["id"]
+            status = database_status(self.client.database_api(database["id"], addon["id"]))
+        if status != RUNNING:
+            # The API changes the plan of a running database only; the database says so, not its addon.
             if not self.params["wait"]:
                 raise TaskFailed(
                     "Database '%s' is '%s'; its plan can change once it is running. Set wait: true to wait "
-                    "for that." % (self.name, addon["status"]),
+                    "for that." % (self.name, status),
                     database=database,
                 )
             self._wait(database)
         with api_errors_fail_task(action):
             change_plan(self.client, database, addon, plan_id)
         self.changed = True
+        self.plan_changed = True
 
     def _wait(self, database: dict[str, Any]) -> Optional[str]:
         if not self.params["wait"] or self.check_mode:
             return None
         try:
             with api_errors_fail_task("read the status of database '%s'" % self.name):
-                status = wait_until_running(self.client, database, self.params["wait_timeout"])
+                status = wait_until_running(
+                    self.client, database, self.params["wait_timeout"], addon_id=self.addon_id,
+                    after_change=self.plan_changed or self.params["wait_for_change"],
+                )
         except NotRunning as stopped:
             raise TaskFailed(not_running_message(database, stopped), database=database) from None
         return status
@@ -377,6 +410,7 @@ DECLARATION = ModuleDeclaration(
         state=dict(type="str", default="present", choices=["present", "absent"]),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=2400),
+        wait_for_change=dict(type="bool", default=False),
     ),
 )
 

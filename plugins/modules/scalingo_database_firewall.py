@@ -14,8 +14,10 @@ description:
     rules what the task lists.
   - A rule is either a network in CIDR form with an optional label, or a range Scalingo maintains (a managed range,
     such as the egress addresses of Scalingo's own apps in a region), named by its ID or its name.
-  - The API has no update, so a rule whose label changed is deleted and created again. The order of the list does
-    not matter, and a rule listed twice is one rule. A change takes about two minutes to apply on the database.
+  - A listed CIDR whose rule has another label is relabelled in place. Where the Database API has no label update,
+    the rule is deleted and created again, with a warning, since that cuts the network off while the change applies.
+    The order of the list does not matter, and a rule listed twice is one rule. A change takes about two minutes to
+    apply on the database.
   - Every rule is checked before any request (a valid CIDR with no bit set past its prefix, at most 30 rules); when
     any is wrong, nothing is written.
 author:
@@ -61,7 +63,7 @@ options:
     version_added: 1.0.0
     description:
       - With V(true), O(rules) is the whole set, and rules of the database that it does not list are deleted.
-      - With V(false), the listed rules are only added (or, for a changed label, replaced).
+      - With V(false), the listed rules are only added (or, for a changed label, relabelled).
     type: bool
     default: true
 attributes:
@@ -145,6 +147,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._database_access im
     invalid_cidr_reason,
     list_managed_ranges,
     list_rules,
+    relabel_rule,
     rule_key,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import invalid_name_reason
@@ -159,15 +162,20 @@ class FirewallTask(DatabaseResource):
             api = self.database_api()
             existing = list_rules(api)
             wanted = self._wanted_rules(api)
+        relabels: list[tuple[dict[str, Any], str]] = []
         if self.params["state"] == "absent":
             doomed = [rule for rule in existing if any(_listed_as(rule, listed) for listed in wanted)]
             missing: list[dict[str, Any]] = []
         else:
-            doomed = self._rules_to_delete(existing, wanted)
-            kept = {rule_key(rule) for rule in existing if rule not in doomed}
+            relabels = _relabels(existing, wanted)
+            relabelled = [rule for rule, _label in relabels]
+            doomed = self._rules_to_delete([rule for rule in existing if rule not in relabelled], wanted)
+            kept = {rule_key(rule) for rule in existing if rule not in doomed and rule not in relabelled}
+            kept |= {rule_key(dict(rule, label=label)) for rule, label in relabels}
             missing = [rule for rule in wanted if rule_key(rule) not in kept]
-        after = [rule for rule in existing if rule not in doomed] + self._apply(api, doomed, missing)
-        return self.result(bool(doomed or missing), "rules", _in_order(existing), _in_order(after))
+        unchanged = [rule for rule in existing if rule not in doomed and all(rule is not old for old, _ in relabels)]
+        after = unchanged + self._relabel(api, relabels) + self._apply(api, doomed, missing)
+        return self.result(bool(doomed or missing or relabels), "rules", _in_order(existing), _in_order(after))
 
     def _wanted_rules(self, api: DatabaseAPI) -> list[dict[str, Any]]:
         """The listed rules as the API writes them, each once, managed ranges named by their IDs."""
@@ -192,15 +200,30 @@ class FirewallTask(DatabaseResource):
         )
 
     def _rules_to_delete(self, existing: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not self.params["purge"]:
+            return []
         wanted_keys = {rule_key(rule) for rule in wanted}
-        relabelled = {rule["cidr"] for rule in wanted if rule["type"] == CUSTOM_RANGE}
+        return [rule for rule in existing if rule_key(rule) not in wanted_keys]
 
-        def goes(rule: dict[str, Any]) -> bool:
-            # A listed CIDR under another label is replaced, purge or not: the API has no update.
-            relabel = rule["type"] == CUSTOM_RANGE and rule["cidr"] in relabelled
-            return rule_key(rule) not in wanted_keys and (self.params["purge"] or relabel)
-
-        return [rule for rule in existing if goes(rule)]
+    def _relabel(self, api: DatabaseAPI, relabels: list[tuple[dict[str, Any], str]]) -> list[dict[str, Any]]:
+        """Change labels in place; where the API has no such route, replace the rule and say what that costs."""
+        if self.check_mode:
+            return [dict(rule, label=label) for rule, label in relabels]
+        relabelled = []
+        for rule, label in relabels:
+            action = "relabel firewall rule %s of database '%s'" % (rule["cidr"], self.name)
+            with api_errors_fail_task(action):
+                updated = relabel_rule(api, rule, label)
+            if updated is None:
+                self.warn(
+                    "The Database API has no label update: firewall rule %s of database '%s' was relabelled by "
+                    "deleting and creating it again, which cuts that network off while the change applies (about "
+                    "two minutes)." % (rule["cidr"], self.name)
+                )
+                updated = self._apply(api, [rule], [dict(rule, id=None, label=label)])[0]
+            self.changed = True
+            relabelled.append(updated)
+        return relabelled
 
     def _apply(
         self, api: DatabaseAPI, doomed: list[dict[str, Any]], missing: list[dict[str, Any]]
@@ -218,6 +241,16 @@ class FirewallTask(DatabaseResource):
                 created.append(create_rule(api, rule))
             self.changed = True
         return created
+
+
+def _relabels(existing: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
+    """The existing custom rules listed under another label, each with the label it is to take."""
+    labels = {rule["cidr"]: rule["label"] for rule in wanted if rule["type"] == CUSTOM_RANGE}
+    wanted_keys = {rule_key(rule) for rule in wanted}
+    return [
+        (rule, labels[rule["cidr"]]) for rule in existing
+        if rule["type"] == CUSTOM_RANGE and rule["cidr"] in labels and rule_key(rule) not in wanted_keys
+    ]
 
 
 def _listed_as(rule: dict[str, Any], listed: dict[str, Any]) -> bool:

@@ -29,8 +29,10 @@ options:
     type: str
   include_status:
     description:
-      - Whether to add each database's status (RV(databases[].status)), read from its addon by its ID.
-      - Costs one request per database.
+      - Whether to add each database's status (RV(databases[].status)), the database's own as the Database API
+        reports it (see O(database_api)), not its addon's.
+      - Costs, per database, a read of its addon (shared with O(include_firewall_rules) and O(include_users)) and a
+        read of the database.
     type: bool
     default: false
     version_added: 0.2.0
@@ -54,16 +56,16 @@ options:
   include_firewall_rules:
     description:
       - Whether to add each database's firewall rules (RV(databases[].firewall_rules)).
-      - Costs, per database, a read of its addon (shared with O(include_status) and O(include_users)), an addon
-        token (cached between tasks) and the list of rules.
+      - Costs, per database, a read of its addon (shared with O(include_status) and O(include_users)) and the list
+        of rules; with the legacy layout of the Database API, an addon token too (cached between tasks).
     type: bool
     default: false
     version_added: 1.0.0
   include_users:
     description:
       - Whether to add each database's users (RV(databases[].users)). Never a password.
-      - Costs, per database, a read of its addon (shared with O(include_status) and O(include_firewall_rules)), an
-        addon token (cached between tasks) and the list of users.
+      - Costs, per database, a read of its addon (shared with O(include_status) and O(include_firewall_rules)) and
+        the list of users; with the legacy layout of the Database API, an addon token too (cached between tasks).
     type: bool
     default: false
     version_added: 1.0.0
@@ -139,7 +141,12 @@ databases:
       type: str
       sample: postgresql-dr-starter-4096
     status:
-      description: Status of the database's addon, V(provisioning), V(running), V(updating) or V(suspended).
+      description:
+        - The database's status. V(creating) while it is being created (also while the Database API does not know
+          it yet); V(running) when it serves; V(migrating), V(updating) or V(upgrading) while it moves, changes plan
+          or changes version; V(stopped) when it is stopped, which waiting does not change.
+        - Before 1.1.0, the status of the database's addon (V(provisioning), V(running), V(suspended)), which can
+          say V(running) while the database is not.
       returned: when O(include_status=true)
       type: str
       sample: running
@@ -199,6 +206,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._database_access im
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     connection_url,
+    database_status,
     find_addon,
     find_database,
     list_databases,
@@ -228,16 +236,17 @@ def details_of(client: ScalingoClient, database: dict[str, Any], params: dict[st
         # One read of the addon serves the status and the Database API's calls.
         needs_addon = params["include_status"] or params["include_firewall_rules"] or params["include_users"]
         addon = find_addon(client, database) if needs_addon else {}
-        if params["include_status"]:
-            details["status"] = addon["status"]
+        api = client.database_api(database["id"], addon["id"]) if needs_addon else None
+        if api is not None and params["include_status"]:
+            details["status"] = database_status(api)
         if params["include_url"]:
             details["url"] = connection_url(client, database)
         if params["include_endpoints"]:
             details["endpoints"] = list_endpoints(client, database)
-        if params["include_firewall_rules"]:
-            details["firewall_rules"] = list_rules(client.database_api(database["id"], addon["id"]))
-        if params["include_users"]:
-            details["users"] = list_users(client.database_api(database["id"], addon["id"]))
+        if api is not None and params["include_firewall_rules"]:
+            details["firewall_rules"] = list_rules(api)
+        if api is not None and params["include_users"]:
+            details["users"] = list_users(api)
     return details
 
 

@@ -212,7 +212,7 @@ class UserTask(DatabaseResource):
             if self.params["password"] is None:
                 user, generated = reset_password(api, self.user)
             else:
-                user = set_password(api, database_api_id(api), self.user, self.params["password"])
+                user = set_password(api, database_api_id(api), self.user, self.params["password"]) or existing
         self.changed = True
         return _with_password(self.result(True, "user", existing, user), generated)
 

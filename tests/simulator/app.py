@@ -51,6 +51,11 @@ NAME_CHARACTERS = frozenset(string.ascii_lowercase + string.digits + "-")
 # What the server adds to each request's WSGI environ: the number of its connection, and the connection's socket.
 CONNECTION_NUMBER = "simulator.connection"
 CONNECTION_SOCKET = "simulator.socket"
+# What a read of a database being created may answer instead of a status, as the API notes warn: a 404, or an
+# empty database object.
+NOT_YET_KNOWN = "(404: not yet known)"
+EMPTY_OBJECT = "(an empty database object)"
+RUNNING = "running"
 
 
 @dataclass
@@ -119,11 +124,13 @@ class DatabaseRecord:
     technology: str = TECHNOLOGIES[0]
     id: str = field(default_factory=lambda: secrets.token_hex(12))
     addon_id: str = field(default_factory=lambda: "ad-" + secrets.token_hex(8))
-    status: str = "provisioning"
-    # How many more status reads see "provisioning" or "updating" before "running"; or, when set, the moment
-    # (time.time()) from which it runs, however often it is read.
-    polls_until_running: int = 0
+    # The database's status as the Database API tells it (database.status): the one it settles on, the answers
+    # reads get before that (one per read), or, when set, the moment (time.time()) until which reads see
+    # ``phase``. The addon itself says "running" from the start, as the notes warn a real one may.
+    status: str = RUNNING
+    pending: list[str] = field(default_factory=list)
     running_at: Optional[float] = None
+    phase: str = "creating"
     password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     # What the Database API knows of it: its own id, firewall rules, users (the default one is protected).
     database_api_id: str = field(default_factory=lambda: secrets.token_hex(12))
@@ -153,7 +160,7 @@ class DatabaseRecord:
             "id": self.addon_id,
             "addon_provider": {"id": self.technology, "name": "PostgreSQL"},
             "plan": {"id": PLAN_IDS[self.plan], "name": self.plan},
-            "status": self.status,
+            "status": RUNNING,
         }
 
     @property
@@ -162,15 +169,20 @@ class DatabaseRecord:
             self.default_user, self.password, self.id, self.name.replace("-", "_"))
 
     def read_status(self) -> str:
-        if self.status in ("provisioning", "updating"):
-            if self.running_at is not None:
-                if time.time() >= self.running_at:
-                    self.status = "running"
-            elif self.polls_until_running <= 0:
-                self.status = "running"
-            else:
-                self.polls_until_running -= 1
+        """The status one read of the Database API sees; each read moves a change along."""
+        if self.running_at is not None:
+            if time.time() < self.running_at:
+                return self.phase
+            self.running_at = None
+        if self.pending:
+            return self.pending.pop(0)
         return self.status
+
+    def current_status(self) -> str:
+        """The status a read would see now, without moving anything along."""
+        if self.running_at is not None and time.time() < self.running_at:
+            return self.phase
+        return self.pending[0] if self.pending else self.status
 
 
 @dataclass(frozen=True)
@@ -200,14 +212,26 @@ class SimulatorState:
     # Addon tokens for the Database API: token -> (addon id, expiry).
     addon_tokens: dict[str, tuple[str, float]] = field(default_factory=dict)
     issued_addon_tokens: list[str] = field(default_factory=list)
+    # The layouts of the Database API that exist (see database_api.LAYOUTS); without "legacy", its host answers
+    # 404 to every path.
+    database_api_layouts: set[str] = field(default_factory=lambda: {"legacy", "main-api", "main"})
+    # Whether a firewall rule's label can be changed in place (PATCH); without it, the route does not exist.
+    firewall_label_updates: bool = True
+    # Whether a user's create and update take the addon ID as database_id (as the CLI sends) rather than the
+    # Database API's own id of the database (as the docs show).
+    users_take_addon_id: bool = False
 
 
 class ScalingoSimulator:
     """The WSGI application. Its state is readable by tests through ``state``."""
 
     def __init__(self, api_tokens: Iterable[str] = (DEFAULT_API_TOKEN,)) -> None:
+        from .database_api import MAIN, MAIN_API, DatabaseAPISimulator  # it builds on this module
+
         self.state = SimulatorState(api_tokens=set(api_tokens))
         self._lock = threading.Lock()
+        # The Database API's layouts on this (the main) host.
+        self._database_api_layouts = [DatabaseAPISimulator(self, MAIN_API), DatabaseAPISimulator(self, MAIN)]
         self._routes = Map(
             [
                 Rule("/v1/tokens/exchange", methods=["POST"], endpoint=self._exchange_token),
@@ -236,10 +260,20 @@ class ScalingoSimulator:
         status: str = "running",
         polls_until_running: int = 0,
     ) -> dict[str, Any]:
-        record = DatabaseRecord(name, plan, project_id, status=status, polls_until_running=polls_until_running)
+        """A database; one whose ``status`` is not "running" nor "stopped" runs after ``polls_until_running`` reads."""
+        record = DatabaseRecord(name, plan, project_id)
+        if status in (RUNNING, "stopped"):
+            record.status = status
+        else:
+            record.pending = [status] * polls_until_running
         with self._lock:
             self.state.databases[record.id] = record
         return record.public()
+
+    def serve_database_api_layouts(self, *layouts: str) -> None:
+        """Serve the Database API in these layouts only; the others answer as unknown paths do."""
+        with self._lock:
+            self.state.database_api_layouts = set(layouts)
 
     def set_provisioning_polls(self, polls: int) -> None:
         with self._lock:
@@ -339,6 +373,9 @@ class ScalingoSimulator:
             return fault
 
     def _dispatch(self, request: Request, body: Any) -> Response:
+        layout = next((layout for layout in self._database_api_layouts if layout.serves(request)), None)
+        if layout is not None:
+            return layout.dispatch(request, body)
         try:
             endpoint, arguments = self._routes.bind_to_environ(request.environ).match()
         except NotFound:
@@ -346,12 +383,12 @@ class ScalingoSimulator:
             return Response("404 page not found\n", 404, mimetype="text/plain")
         except HTTPException as error:
             return _json({"error": error.description or error.name}, error.code or 500)
-        if endpoint != self._exchange_token and not self._bearer_is_valid(request):
+        if endpoint != self._exchange_token and not self.bearer_is_valid(request):
             return _json({"error": "You are not authorized to do this operation"}, 401)
         with self._lock:
             return endpoint(request, body, **arguments)
 
-    def _bearer_is_valid(self, request: Request) -> bool:
+    def bearer_is_valid(self, request: Request) -> bool:
         header = request.headers.get("Authorization", "")
         scheme, token = header.partition(" ")[::2]
         with self._lock:
@@ -392,7 +429,7 @@ class ScalingoSimulator:
             spec["plan"],
             spec.get("project_id") or DEFAULT_PROJECT_ID,
             technology=spec["technology"],
-            polls_until_running=self.state.provisioning_polls,
+            pending=_creation_reads(self.state.provisioning_polls),
             running_at=self._running_at(),
         )
         self.state.databases[record.id] = record
@@ -445,7 +482,6 @@ class ScalingoSimulator:
         record = self.state.databases.get(app_id)
         if record is None:
             return _json({"resource": "app", "error": "not found"}, 404)
-        record.read_status()
         return _json({"addons": [record.addon()]}, 200)
 
     def _update_addon(self, request: Request, body: Any, app_id: str, addon_id: str) -> Response:
@@ -456,11 +492,13 @@ class ScalingoSimulator:
         plan = next((name for name, known_id in PLAN_IDS.items() if known_id == plan_id), None)
         if plan is None or plan in DISABLED_PLANS:
             return _json({"errors": {"plan_id": ["is not a valid plan"]}}, 422)
-        if record.status != "running":
-            return _json({"error": "the addon is %s, retry once it is running" % record.status}, 400)
+        status = record.current_status()
+        if status != RUNNING:
+            return _json({"error": "the database is %s, retry once it is running" % status}, 400)
         record.plan = plan
-        record.status = "updating"
-        record.polls_until_running = self.state.provisioning_polls
+        # The change starts a moment after the answer: the first read still sees the database running.
+        record.pending = [RUNNING] + ["updating"] * self.state.provisioning_polls
+        record.phase = "updating"
         record.running_at = self._running_at()
         return _json({"addon": record.addon()}, 200)
 
@@ -510,6 +548,11 @@ class ScalingoSimulator:
         if ref in self.state.databases:
             return self.state.databases[ref]
         return next((record for record in self.state.databases.values() if record.name == ref), None)
+
+
+def _creation_reads(polls: int) -> list[str]:
+    """What the reads of a new database see before it runs: not known yet, then an empty object, then creating."""
+    return ([NOT_YET_KNOWN, EMPTY_OBJECT] + ["creating"] * max(0, polls - 2))[:max(polls, 0)]
 
 
 def _is_valid_name(name: Any) -> bool:

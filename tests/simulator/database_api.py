@@ -4,9 +4,13 @@
 
 """The Database API of the simulator: firewall rules, users and the database object of a dedicated database.
 
-A host of its own, as Scalingo's ``db-api.<region>.scalingo.com``, sharing the
-main simulator's state. It takes addon tokens only, each for its addon and
-until it expires. Its checks come from the API notes: a rule is a CIDR with an
+The same routes in the three layouts the API notes list: ``legacy``, a host
+of its own as Scalingo's ``db-api.<region>.scalingo.com``, under ``/api``,
+taking addon tokens only, each for its addon and until it expires;
+``main-api``, the main host under ``/api``, and ``main``, the main host under
+``/v1``, both taking the user's bearer token. All share the main simulator's
+state, which says which layouts exist (``database_api_layouts``): a layout
+switched off answers as a router does to an unknown path. Its checks come from the API notes: a rule is a CIDR with an
 optional label or a managed range, 30 at most, no duplicates; a user name is 6
 to 32 lower-case letters, digits and hyphens, with no hyphen first, last or
 twice in a row; a password is 24 to 64 characters; the default user is
@@ -25,8 +29,10 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .app import DatabaseRecord, ScalingoSimulator, _json
+from .app import EMPTY_OBJECT, NOT_YET_KNOWN, DatabaseRecord, ScalingoSimulator, _json
 
+LEGACY, MAIN_API, MAIN = "legacy", "main-api", "main"
+LAYOUTS = (LEGACY, MAIN_API, MAIN)
 MAX_RULES = 30
 MANAGED_RANGES = (
     {"id": "man-osc-fr1-egress", "name": "Scalingo osc-fr1 egress"},
@@ -38,42 +44,60 @@ LOWER_ALPHANUMERIC = frozenset(string.ascii_lowercase + string.digits)
 class DatabaseAPISimulator:
     """The WSGI application of the Database API, over the state of ``main``."""
 
-    def __init__(self, main: ScalingoSimulator) -> None:
+    def __init__(self, main: ScalingoSimulator, layout: str = LEGACY) -> None:
         self.main = main
-        self._routes = Map(
-            [
-                Rule("/api/databases/<addon_id>", methods=["GET"], endpoint=self._get_database),
-                Rule("/api/databases/<addon_id>/firewall_rules", methods=["GET"], endpoint=self._list_rules),
-                Rule("/api/databases/<addon_id>/firewall_rules", methods=["POST"], endpoint=self._create_rule),
-                Rule("/api/databases/<addon_id>/firewall_rules/<rule_id>", methods=["DELETE"], endpoint=self._delete_rule),
-                Rule("/api/firewall/managed_ranges", methods=["GET"], endpoint=self._list_ranges),
-                Rule("/api/databases/<addon_id>/users", methods=["GET"], endpoint=self._list_users),
-                Rule("/api/databases/<addon_id>/users", methods=["POST"], endpoint=self._create_user),
-                Rule("/api/databases/<addon_id>/users/<name>", methods=["PATCH"], endpoint=self._update_user),
-                Rule("/api/databases/<addon_id>/users/<name>", methods=["DELETE"], endpoint=self._delete_user),
-                Rule("/api/databases/<addon_id>/users/<name>/reset_password", methods=["POST"], endpoint=self._reset_password),
-            ]
-        )
+        self.layout = layout
+        prefix = "/v1" if layout == MAIN else "/api"
+        routes = [
+            ("/databases/<addon_id>", "GET", self._get_database),
+            ("/databases/<addon_id>/firewall_rules", "GET", self._list_rules),
+            ("/databases/<addon_id>/firewall_rules", "POST", self._create_rule),
+            ("/databases/<addon_id>/firewall_rules/<rule_id>", "PATCH", self._update_rule),
+            ("/databases/<addon_id>/firewall_rules/<rule_id>", "DELETE", self._delete_rule),
+            ("/firewall/managed_ranges", "GET", self._list_ranges),
+            ("/databases/<addon_id>/users", "GET", self._list_users),
+            ("/databases/<addon_id>/users", "POST", self._create_user),
+            ("/databases/<addon_id>/users/<name>", "PATCH", self._update_user),
+            ("/databases/<addon_id>/users/<name>", "DELETE", self._delete_user),
+            ("/databases/<addon_id>/users/<name>/reset_password", "POST", self._reset_password),
+        ]
+        self._routes = Map([Rule(prefix + path, methods=[method], endpoint=endpoint) for path, method, endpoint in routes])
+
+    def serves(self, request: Request) -> bool:
+        """Whether this layout exists now and has a route for ``request``."""
+        if self.layout not in self.main.state.database_api_layouts:
+            return False
+        try:
+            endpoint, arguments = self._routes.bind_to_environ(request.environ).match()
+        except HTTPException:
+            return False
+        if self.layout == MAIN and not str(arguments.get("addon_id", "ad-")).startswith("ad-"):
+            # /v1/databases/{id or name} is the main API's own lookup; addon IDs look like ad-...
+            return False
+        return endpoint != self._update_rule or self.main.state.firewall_label_updates
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """The legacy host, as a WSGI application of its own."""
         request = Request(environ)
         body = request.get_json(silent=True)
         fault = self.main.record_and_take_fault(request, body, prefix="db-api:")
         if fault is not None:
             time.sleep(fault.delay)
             return fault.response()(environ, start_response)
-        return self._dispatch(request, body)(environ, start_response)
+        return self.dispatch(request, body)(environ, start_response)
 
-    def _dispatch(self, request: Request, body: Any) -> Response:
-        try:
-            endpoint, arguments = self._routes.bind_to_environ(request.environ).match()
-        except NotFound:
+    def dispatch(self, request: Request, body: Any) -> Response:
+        if not self.serves(request):
             return Response("404 page not found\n", 404, mimetype="text/plain")
-        except HTTPException as error:
-            return _json({"error": error.description or error.name}, error.code or 500)
+        endpoint, arguments = self._routes.bind_to_environ(request.environ).match()
+        addon_id = arguments.get("addon_id")
+        if self.layout == LEGACY:
+            with self.main._lock:
+                authorized = self._addon_token_is_valid(request, addon_id)
+        else:
+            authorized = self.main.bearer_is_valid(request)
         with self.main._lock:
-            addon_id = arguments.get("addon_id")
-            if not self._token_is_valid(request, addon_id):
+            if not authorized:
                 return _json({"error": "invalid or expired token"}, 401)
             if addon_id is None:
                 return endpoint(request, body, **arguments)
@@ -83,7 +107,7 @@ class DatabaseAPISimulator:
             del arguments["addon_id"]
             return endpoint(request, body, record, **arguments)
 
-    def _token_is_valid(self, request: Request, addon_id: Optional[str]) -> bool:
+    def _addon_token_is_valid(self, request: Request, addon_id: Optional[str]) -> bool:
         scheme, token = request.headers.get("Authorization", "").partition(" ")[::2]
         granted = self.main.state.addon_tokens.get(token)
         if scheme != "Bearer" or granted is None:
@@ -98,9 +122,15 @@ class DatabaseAPISimulator:
     # --- the database --------------------------------------------------------
 
     def _get_database(self, request: Request, body: Any, record: DatabaseRecord) -> Response:
+        # A database being created may not be known here yet (404), or known by nothing but an empty object.
+        status = record.read_status()
+        if status == NOT_YET_KNOWN:
+            return _json({"error": "database not found"}, 404)
+        if status == EMPTY_OBJECT:
+            return _json({"database": {}}, 200)
         return _json({"database": {
             "id": record.database_api_id, "resource_id": record.addon_id, "plan": record.plan,
-            "status": record.status, "readable_version": "16.4.0",
+            "status": status, "readable_version": "16.4.0",
             "features": [{"name": "force-ssl", "status": "ACTIVATED"}],
             "maintenance_window": {"weekday_utc": 1, "starting_hour_utc": 3, "duration_in_hour": 8},
         }}, 200)
@@ -142,6 +172,19 @@ class DatabaseAPISimulator:
             return {}
         return {"type": ["must be custom_range or managed_range"]}
 
+    def _update_rule(self, request: Request, body: Any, record: DatabaseRecord, rule_id: str) -> Response:
+        # The notes: only a custom rule's label may change.
+        rule = next((rule for rule in record.firewall_rules if rule["id"] == rule_id), None)
+        if rule is None:
+            return _json({"error": "firewall rule not found"}, 404)
+        spec = body.get("firewall_rule") if isinstance(body, dict) else None
+        if not isinstance(spec, dict) or set(spec) != {"label"} or not isinstance(spec["label"], str):
+            return _json({"errors": {"firewall_rule": ["only the label can change"]}}, 422)
+        if rule["type"] != "custom_range":
+            return _json({"errors": {"label": ["must be blank for a managed range"]}}, 422)
+        rule["label"] = spec["label"]
+        return _json({"rule": rule}, 200)
+
     def _delete_rule(self, request: Request, body: Any, record: DatabaseRecord, rule_id: str) -> Response:
         remaining = [rule for rule in record.firewall_rules if rule["id"] != rule_id]
         if len(remaining) == len(record.firewall_rules):
@@ -161,7 +204,7 @@ class DatabaseAPISimulator:
         spec = body.get("database_user") if isinstance(body, dict) else None
         if not isinstance(spec, dict):
             return _json({"error": "missing database_user parameter"}, 400)
-        if spec.get("database_id") != record.database_api_id:
+        if not self._names_this_database(record, spec):
             return _json({"errors": {"database_id": ["is not this database"]}}, 422)
         errors = self._user_errors(record, spec)
         if errors:
@@ -174,6 +217,11 @@ class DatabaseAPISimulator:
         if generated:
             answer["password"] = password
         return _json({"database_user": answer}, 201)
+
+    def _names_this_database(self, record: DatabaseRecord, spec: dict[str, Any]) -> bool:
+        # The docs send the Database API's own id of the database, the CLI its addon ID: a server takes one.
+        accepted = record.addon_id if self.main.state.users_take_addon_id else record.database_api_id
+        return spec.get("database_id") == accepted
 
     def _user_errors(self, record: DatabaseRecord, spec: dict[str, Any]) -> dict[str, list[str]]:
         errors: dict[str, list[str]] = {}
@@ -190,7 +238,7 @@ class DatabaseAPISimulator:
         if refusal is not None:
             return refusal
         spec = body.get("database_user") if isinstance(body, dict) else None
-        if not isinstance(spec, dict) or spec.get("database_id") != record.database_api_id:
+        if not isinstance(spec, dict) or not self._names_this_database(record, spec):
             return _json({"errors": {"database_id": ["is not this database"]}}, 422)
         errors = _password_errors(spec, required=True)
         if errors:

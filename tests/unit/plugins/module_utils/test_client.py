@@ -227,7 +227,7 @@ def test_timeout_and_certificate_checks_are_passed_to_requests(
 def test_the_api_url_comes_from_the_region_unless_given(params: dict[str, object], api_url: str) -> None:
     settings = dict(
         api_token=API_TOKEN, auth_url=AUTH_URL, validate_certs=True, timeout=30.0, retries=8, retry_max_wait=150.0,
-        token_cache=True, database_api_url=None, **params
+        token_cache=True, database_api_url=None, database_api="auto", **params
     )
     assert client_from_params(settings).api_url == api_url
 

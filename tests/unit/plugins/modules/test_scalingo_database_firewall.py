@@ -54,7 +54,7 @@ def view(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def args(*rules: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return dict(CONNECTION_ARGS, database=NAME, database_api_url=DB_API, rules=list(rules), **extra)
+    return dict(CONNECTION_ARGS, database=NAME, database_api_url=DB_API, database_api="legacy", rules=list(rules), **extra)
 
 
 def database_with_addon(api: responses.RequestsMock) -> None:
@@ -144,8 +144,37 @@ def test_without_purge_listed_rules_are_only_added(api: responses.RequestsMock, 
     assert writes(api) == [("POST", RULES_URL, {"type": "custom_range", "cidr": "203.0.113.7/32"})]
 
 
-def test_a_changed_label_is_a_delete_then_a_create(api: responses.RequestsMock, run_module: RunModule) -> None:
+def test_a_changed_label_is_updated_in_place(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_rules(api, rule("fw-1", "203.0.113.0/24", "office"), rule("fw-3", "198.51.100.0/24"))
+    api.add(responses.PATCH, RULES_URL + "/fw-1", json={"rule": rule("fw-1", "203.0.113.0/24", "head office")})
+
+    outcome = run_module(
+        scalingo_database_firewall.main,
+        args({"cidr": "203.0.113.0/24", "label": "head office"}, {"cidr": "198.51.100.0/24"}),
+    )
+
+    assert outcome.result == {"changed": True, "rules": [
+        view(rule("fw-3", "198.51.100.0/24")), view(rule("fw-1", "203.0.113.0/24", "head office"))]}
+    assert writes(api) == [("PATCH", RULES_URL + "/fw-1", {"firewall_rule": {"label": "head office"}})]
+    assert outcome.warnings == []
+
+
+def test_a_label_change_in_check_mode_is_only_shown(api: responses.RequestsMock, run_module: RunModule) -> None:
     database_with_rules(api, rule("fw-1", "203.0.113.0/24", "office"))
+
+    outcome = run_module(
+        scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24", "label": "head office"}), check_mode=True
+    )
+
+    assert outcome.result == {"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24", "head office"))]}
+    assert writes(api) == []
+
+
+def test_without_a_label_update_route_the_rule_is_replaced_with_a_warning(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_rules(api, rule("fw-1", "203.0.113.0/24", "office"))
+    api.add(responses.PATCH, RULES_URL + "/fw-1", body="404 page not found\n", status=404, content_type="text/plain")
     api.add(responses.DELETE, RULES_URL + "/fw-1", status=204)
     api.add(responses.POST, RULES_URL, json={"rule": rule("fw-2", "203.0.113.0/24", "head office")}, status=201)
 
@@ -154,10 +183,27 @@ def test_a_changed_label_is_a_delete_then_a_create(api: responses.RequestsMock, 
     )
 
     assert outcome.result["changed"] is True
+    assert outcome.result["rules"] == [view(rule("fw-2", "203.0.113.0/24", "head office"))]
     assert writes(api) == [
+        ("PATCH", RULES_URL + "/fw-1", {"firewall_rule": {"label": "head office"}}),
         ("DELETE", RULES_URL + "/fw-1", None),
         ("POST", RULES_URL, {"type": "custom_range", "cidr": "203.0.113.0/24", "label": "head office"}),
     ]
+    assert [warning for warning in outcome.warnings if "no label update" in warning] == [
+        "The Database API has no label update: firewall rule 203.0.113.0/24 of database 'orders-production' was "
+        "relabelled by deleting and creating it again, which cuts that network off while the change applies (about "
+        "two minutes)."
+    ]
+
+
+def test_a_label_update_the_api_refuses_is_not_replaced(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_rules(api, rule("fw-1", "203.0.113.0/24", "office"))
+    api.add(responses.PATCH, RULES_URL + "/fw-1", json={"errors": {"label": ["is too long"]}}, status=422)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24", "label": "head office"}))
+
+    assert outcome.failed and "label is too long" in outcome.result["msg"]
+    assert writes(api) == [("PATCH", RULES_URL + "/fw-1", {"firewall_rule": {"label": "head office"}})]
 
 
 def test_check_mode_writes_nothing_and_shows_the_change(api: responses.RequestsMock, run_module: RunModule) -> None:

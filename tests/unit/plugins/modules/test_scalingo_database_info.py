@@ -155,16 +155,24 @@ def app_url(database: dict[str, str], what: str) -> str:
     return API_URL + "/v1/apps/%s/%s" % (database["id"], what)
 
 
-def test_include_status_reads_each_databases_addon_by_id(api: responses.RequestsMock, run_module: RunModule) -> None:
+def test_include_status_reads_each_databases_own_status_not_its_addons(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
     expect_exchange(api)
     api.add(responses.GET, LIST_URL, json={"databases": [FIRST, SECOND]})
     api.add(responses.GET, app_url(FIRST, "addons"), json=ADDONS)
-    api.add(responses.GET, app_url(SECOND, "addons"), json={"addons": [dict(ADDONS["addons"][0], status="provisioning")]})
+    api.add(responses.GET, app_url(SECOND, "addons"), json={"addons": [dict(ADDONS["addons"][0], id="ad-2")]})
+    api.add(responses.GET, API_URL + "/api/databases/ad-1", json={"database": {"id": "d1", "status": "running"}})
+    # The addon says running; the database is still changing plan.
+    api.add(responses.GET, API_URL + "/api/databases/ad-2", json={"database": {"id": "d2", "status": "updating"}})
 
     outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, include_status=True))
 
-    assert outcome.result["databases"] == [dict(FIRST, status="running"), dict(SECOND, status="provisioning")]
-    assert sent(api)[2:] == [("GET", app_url(FIRST, "addons")), ("GET", app_url(SECOND, "addons"))]
+    assert outcome.result["databases"] == [dict(FIRST, status="running"), dict(SECOND, status="updating")]
+    assert sent(api)[2:] == [
+        ("GET", app_url(FIRST, "addons")), ("GET", API_URL + "/api/databases/ad-1"),
+        ("GET", app_url(SECOND, "addons")), ("GET", API_URL + "/api/databases/ad-2"),
+    ]
 
 
 def test_include_url_reads_the_connection_url_variable(api: responses.RequestsMock, run_module: RunModule) -> None:
@@ -216,7 +224,7 @@ def test_rules_users_and_endpoints_cost_what_the_docs_say(api: responses.Request
         {"name": "reporting", "read_only": True, "protected": False, "password": "never-shown-anyway-0000000"}]})
 
     outcome = run_module(scalingo_database_info.main, dict(
-        CONNECTION_ARGS, name=FIRST["name"], database_api_url=db_api,
+        CONNECTION_ARGS, name=FIRST["name"], database_api_url=db_api, database_api="legacy",
         include_endpoints=True, include_firewall_rules=True, include_users=True,
     ))
 

@@ -11,6 +11,7 @@ from typing import Any, Callable
 import pytest
 import responses
 
+from ansible_collections.scalingo.cloud.plugins.module_utils import _databases
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database
 from tests.unit.conftest import ModuleOutcome
 from tests.unit.helpers import API_URL, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange, json_body
@@ -45,33 +46,77 @@ def addon(status: str, plan: str = PLAN) -> dict[str, Any]:
     return {"addons": [{"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "pl", "name": plan}, "status": status}]}
 
 
+# Where the database's own status is read: the Database API, in the first layout the default (auto) tries.
+STATUS_URL = API_URL + "/api/databases/ad-1"
+
+
 def statuses(api: responses.RequestsMock, *answers: str) -> None:
+    """The addon (which says "running" whatever the database does), then the database's status, read by read."""
+    api.add(responses.GET, ADDONS_URL, json=addon("running"))
     for status in answers:
-        api.add(responses.GET, ADDONS_URL, json=addon(status))
+        api.add(responses.GET, STATUS_URL, json={"database": {"id": "dbapi-1", "resource_id": "ad-1", "status": status}})
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch, sleeps: list[float]) -> None:
+    """Time passes as the module sleeps, and only then."""
+    monkeypatch.setattr(_databases, "_monotonic", lambda: sum(sleeps))
 
 
 # --- wait ------------------------------------------------------------------------
 
 
-def test_wait_polls_the_new_database_by_id_until_it_runs(
+def test_wait_polls_the_new_databases_own_status_until_it_runs(
     api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]
 ) -> None:
     database_absent(api)
     api.add(responses.POST, CREATE_URL, json={"database": EXISTING}, status=201)
-    statuses(api, "provisioning", "provisioning", "running")
+    statuses(api, "creating", "creating", "running")
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN, wait=True))
 
     assert outcome.result == {"changed": True, "created": True, "database": EXISTING, "status": "running"}
-    assert sent(api)[3:] == [("GET", ADDONS_URL)] * 3
+    # The addon once (for its ID; it says "running" all along), then the database itself until it runs.
+    assert sent(api)[3:] == [("GET", ADDONS_URL)] + [("GET", STATUS_URL)] * 3
     assert sleeps == [2.0, 3.0]
+
+
+@pytest.mark.parametrize("not_yet", [
+    {"json": {"error": "database not found"}, "status": 404},
+    {"json": {"database": {}}},
+])
+def test_a_new_database_not_known_yet_to_the_database_api_is_being_created(
+    api: responses.RequestsMock, run_module: RunModule, sleeps: list[float], not_yet: dict[str, Any]
+) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, json={"database": EXISTING}, status=201)
+    api.add(responses.GET, ADDONS_URL, json=addon("running"))
+    api.add(responses.GET, STATUS_URL, **not_yet)
+    api.add(responses.GET, STATUS_URL, json={"database": {"id": "dbapi-1", "status": "running"}})
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, wait=True))
+
+    assert outcome.result["status"] == "running"
+    assert sleeps == [2.0]
+
+
+def test_a_wait_on_a_database_not_known_yet_times_out_saying_creating(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_present(api)
+    api.add(responses.GET, ADDONS_URL, json=addon("running"))
+    api.add(responses.GET, STATUS_URL, json={"error": "database not found"}, status=404)
+
+    outcome = run_module(scalingo_database.main, args(wait=True, wait_timeout=0))
+
+    assert outcome.failed and "its status is still 'creating' after 0 seconds" in outcome.result["msg"]
 
 
 def test_wait_intervals_grow_up_to_thirty_seconds(
     api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]
 ) -> None:
     database_present(api)
-    statuses(api, *["provisioning"] * 9, "running")
+    statuses(api, *["creating"] * 9, "running")
 
     run_module(scalingo_database.main, args(wait=True))
 
@@ -82,7 +127,7 @@ def test_wait_resumes_on_an_existing_database_still_provisioning(
     api: responses.RequestsMock, run_module: RunModule
 ) -> None:
     database_present(api)
-    statuses(api, "provisioning", "running")
+    statuses(api, "creating", "running")
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN, wait=True))
 
@@ -103,13 +148,13 @@ def test_a_wait_that_times_out_says_the_database_exists_and_how_to_resume(
 ) -> None:
     database_absent(api)
     api.add(responses.POST, CREATE_URL, json={"database": EXISTING}, status=201)
-    statuses(api, "provisioning")
+    statuses(api, "creating")
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN, wait=True, wait_timeout=0))
 
     assert outcome.failed
     assert outcome.result["msg"] == (
-        "Database 'orders-production' exists (id %s) but its status is still 'provisioning' after 0 seconds of "
+        "Database 'orders-production' exists (id %s) but its status is still 'creating' after 0 seconds of "
         "waiting. Run the task again to resume the wait." % EXISTING["id"]
     )
     assert outcome.result["database"] == EXISTING
@@ -117,11 +162,11 @@ def test_a_wait_that_times_out_says_the_database_exists_and_how_to_resume(
 
 def test_a_suspended_database_is_not_waited_for(api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]) -> None:
     database_present(api)
-    statuses(api, "suspended")
+    statuses(api, "stopped")
 
     outcome = run_module(scalingo_database.main, args(wait=True))
 
-    assert outcome.result["msg"].endswith("status is still 'suspended', which waiting will not change: check the "
+    assert outcome.result["msg"].endswith("status is still 'stopped', which waiting will not change: check the "
                                           "database in the Scalingo dashboard.")
     assert sleeps == []
 
@@ -214,8 +259,9 @@ def test_an_allowed_plan_change_patches_the_addon_with_the_plan_id(
     outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True), diff=True)
 
     after = dict(EXISTING, plan=BIGGER_PLAN)
-    assert outcome.result == {"changed": True, "created": False, "database": after, "diff": {"before": EXISTING, "after": after}}
-    assert sent(api)[2:] == [("GET", PLANS_URL), ("GET", ADDONS_URL), ("PATCH", ADDONS_URL + "/ad-1")]
+    assert outcome.result == {"changed": True, "created": False, "database": after, "plan_changed": True,
+                              "diff": {"before": EXISTING, "after": after}}
+    assert sent(api)[2:] == [("GET", PLANS_URL), ("GET", ADDONS_URL), ("GET", STATUS_URL), ("PATCH", ADDONS_URL + "/ad-1")]
     assert json_body(api.calls[-1]) == {"addon": {"plan_id": "pl-8192"}}
 
 
@@ -225,8 +271,53 @@ def test_a_plan_change_in_check_mode_sends_no_change(api: responses.RequestsMock
 
     outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True), check_mode=True)
 
-    assert outcome.result == {"changed": True, "created": False, "database": dict(EXISTING, plan=BIGGER_PLAN)}
+    assert outcome.result == {"changed": True, "created": False, "database": dict(EXISTING, plan=BIGGER_PLAN),
+                              "plan_changed": True}
     assert [call.request.method for call in api.calls] == ["POST", "GET", "GET"]
+
+
+def test_a_plan_change_with_wait_first_sees_the_change_start(
+    api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]
+) -> None:
+    database_present(api)
+    api.add(responses.GET, PLANS_URL, json=PLANS)
+    statuses(api, "running")
+    api.add(responses.PATCH, ADDONS_URL + "/ad-1", json={"addon": {}})
+    # The change starts a moment after the API accepted it: the database still reads "running" twice.
+    statuses(api, "running", "running", "updating", "running")
+
+    outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True, wait=True))
+
+    assert outcome.result["status"] == "running"
+    assert sleeps == [2.0, 3.0, 4.5]
+    assert sent(api)[-5:] == [("PATCH", ADDONS_URL + "/ad-1")] + [("GET", STATUS_URL)] * 4
+
+
+def test_a_plan_change_never_seen_starting_ends_its_wait_after_the_grace_period(
+    api: responses.RequestsMock, run_module: RunModule, sleeps: list[float], clock: None
+) -> None:
+    database_present(api)
+    api.add(responses.GET, PLANS_URL, json=PLANS)
+    statuses(api, "running")
+    api.add(responses.PATCH, ADDONS_URL + "/ad-1", json={"addon": {}})
+    statuses(api, "running")
+
+    outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True, wait=True))
+
+    assert outcome.result["status"] == "running"
+    assert sum(sleeps[:-1]) < _databases.PLAN_CHANGE_GRACE <= sum(sleeps)
+
+
+def test_a_wait_told_of_an_earlier_change_first_sees_it_start(
+    api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]
+) -> None:
+    database_present(api)
+    statuses(api, "running", "updating", "running")
+
+    outcome = run_module(scalingo_database.main, args(wait=True, wait_for_change=True))
+
+    assert outcome.result == {"changed": False, "created": False, "database": EXISTING, "status": "running"}
+    assert sleeps == [2.0, 3.0]
 
 
 def test_a_plan_change_with_wait_waits_for_the_update(
@@ -264,12 +355,12 @@ def test_a_plan_change_on_a_database_not_running_yet_fails_without_wait(
 ) -> None:
     database_present(api)
     api.add(responses.GET, PLANS_URL, json=PLANS)
-    statuses(api, "provisioning")
+    statuses(api, "creating")
 
     outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True))
 
     assert outcome.result["msg"] == (
-        "Database 'orders-production' is 'provisioning'; its plan can change once it is running. "
+        "Database 'orders-production' is 'creating'; its plan can change once it is running. "
         "Set wait: true to wait for that."
     )
     assert "PATCH" not in [call.request.method for call in api.calls]
@@ -280,15 +371,15 @@ def test_a_plan_change_with_wait_first_waits_for_provisioning_to_end(
 ) -> None:
     database_present(api)
     api.add(responses.GET, PLANS_URL, json=PLANS)
-    statuses(api, "provisioning", "provisioning", "running")
+    statuses(api, "creating", "creating", "running")
     api.add(responses.PATCH, ADDONS_URL + "/ad-1", json={"addon": {}})
-    statuses(api, "running")
+    statuses(api, "updating", "running")
 
     outcome = run_module(scalingo_database.main, args(plan=BIGGER_PLAN, allow_plan_change=True, wait=True))
 
     assert outcome.result["status"] == "running"
     methods = [call.request.method for call in api.calls]
-    assert methods.index("PATCH") == len(methods) - 2
+    assert methods.index("PATCH") == len(methods) - 3
 
 
 # --- a change that happened is reported, even when the task then fails ----------------------
@@ -297,7 +388,7 @@ def test_a_plan_change_with_wait_first_waits_for_provisioning_to_end(
 def test_a_create_whose_wait_times_out_fails_with_changed(api: responses.RequestsMock, run_module: RunModule) -> None:
     database_absent(api)
     api.add(responses.POST, CREATE_URL, json={"database": EXISTING}, status=201)
-    statuses(api, "provisioning")
+    statuses(api, "creating")
 
     outcome = run_module(scalingo_database.main, args(plan=PLAN, wait=True, wait_timeout=0))
 
@@ -319,7 +410,7 @@ def test_a_plan_change_whose_wait_times_out_fails_with_changed(api: responses.Re
 
 def test_a_failure_before_any_change_says_unchanged(api: responses.RequestsMock, run_module: RunModule) -> None:
     database_present(api)
-    statuses(api, "provisioning")
+    statuses(api, "creating")
 
     outcome = run_module(scalingo_database.main, args(wait=True, wait_timeout=0))
 

@@ -43,7 +43,7 @@ def view(name: str, read_only: bool = False, protected: bool = False) -> dict[st
 
 
 def args(**extra: Any) -> dict[str, Any]:
-    return dict(CONNECTION_ARGS, database=NAME, database_api_url=DB_API, **{"name": "reporting", **extra})
+    return dict(CONNECTION_ARGS, database=NAME, database_api_url=DB_API, database_api="legacy", **{"name": "reporting", **extra})
 
 
 def database_with_users(api: responses.RequestsMock, *users: dict[str, Any]) -> None:
