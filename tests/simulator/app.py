@@ -429,7 +429,8 @@ class ScalingoSimulator:
             spec["plan"],
             spec.get("project_id") or DEFAULT_PROJECT_ID,
             technology=spec["technology"],
-            pending=_creation_reads(self.state.provisioning_polls),
+            # Timed (set_provisioning_seconds), or a number of reads.
+            pending=[] if self._running_at() else _creation_reads(self.state.provisioning_polls),
             running_at=self._running_at(),
         )
         self.state.databases[record.id] = record
@@ -497,9 +498,10 @@ class ScalingoSimulator:
             return _json({"error": "the database is %s, retry once it is running" % status}, 400)
         record.plan = plan
         # The change starts a moment after the answer: the first read still sees the database running.
-        record.pending = [RUNNING] + ["updating"] * self.state.provisioning_polls
         record.phase = "updating"
         record.running_at = self._running_at()
+        if record.running_at is None:
+            record.pending = [RUNNING] + ["updating"] * self.state.provisioning_polls
         return _json({"addon": record.addon()}, 200)
 
     def _list_variables(self, request: Request, body: Any, app_id: str) -> Response:

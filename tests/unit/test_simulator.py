@@ -151,12 +151,47 @@ def test_a_database_provisioned_in_seconds_runs_when_they_have_passed(monkeypatc
     main = Client(simulator)
     created = main.post("/v1/databases", headers=bearer(main), json={"database": {
         "name": "orders-production", "technology": "postgresql-ng", "plan": "postgresql-dr-starter-4096"}})
-    addons = "/v1/apps/%s/addons" % created.get_json()["database"]["id"]
+    addon = main.get("/v1/apps/%s/addons" % created.get_json()["database"]["id"], headers=bearer(main)).get_json()
+    status = "/api/databases/%s" % addon["addons"][0]["id"]
 
-    assert main.get(addons, headers=bearer(main)).get_json()["addons"][0]["status"] == "provisioning"
+    assert main.get(status, headers=bearer(main)).get_json()["database"]["status"] == "creating"
     now = clock.time()
     monkeypatch.setattr(clock, "time", lambda: now + 61)
-    assert main.get(addons, headers=bearer(main)).get_json()["addons"][0]["status"] == "running"
+    assert main.get(status, headers=bearer(main)).get_json()["database"]["status"] == "running"
+
+
+def test_the_addon_says_running_while_the_database_is_not_known_yet_then_empty_then_creating() -> None:
+    simulator = ScalingoSimulator()
+    simulator.set_provisioning_polls(3)
+    main = Client(simulator)
+    created = main.post("/v1/databases", headers=bearer(main), json={"database": {
+        "name": "orders-production", "technology": "postgresql-ng", "plan": "postgresql-dr-starter-4096"}})
+    addon = main.get("/v1/apps/%s/addons" % created.get_json()["database"]["id"], headers=bearer(main)).get_json()
+    assert addon["addons"][0]["status"] == "running"
+    status = "/api/databases/%s" % addon["addons"][0]["id"]
+
+    reads = [main.get(status, headers=bearer(main)) for _ in range(4)]
+
+    assert [read.status_code for read in reads] == [404, 200, 200, 200]
+    assert [read.get_json().get("database") for read in reads[:2]] == [None, {}]
+    assert [read.get_json()["database"]["status"] for read in reads[2:]] == ["creating", "running"]
+
+
+def test_the_database_api_answers_in_each_layout_it_serves_and_as_an_unknown_path_in_the_others() -> None:
+    simulator = ScalingoSimulator()
+    record = simulator.add_database("orders-production")
+    addon_id = simulator.record("orders-production").addon_id
+    main = Client(simulator)
+    paths = {"main-api": "/api/databases/%s/users" % addon_id, "main": "/v1/databases/%s/users" % addon_id}
+
+    for layout in ("main-api", "main"):
+        simulator.serve_database_api_layouts(layout)
+        served = main.get(paths[layout], headers=bearer(main))
+        other = main.get(paths["main" if layout == "main-api" else "main-api"], headers=bearer(main))
+        assert served.status_code == 200 and "database-users" in served.get_json()
+        assert other.status_code == 404 and other.mimetype == "text/plain"
+    # The main API's own lookup by ID is not the Database API's route.
+    assert main.get("/v1/databases/%s" % record["id"], headers=bearer(main)).get_json() == {"database": record}
 
 
 def test_connections_stay_open_and_the_modeled_network_charges_each_request_and_each_new_connection(

@@ -361,6 +361,19 @@ def test_a_name_taken_since_our_lookup_is_someone_elses_create(api: responses.Re
     assert outcome.result == {"changed": False, "created": False, "database": EXISTING, "diff": {"before": EXISTING, "after": EXISTING}}
 
 
+def test_a_create_answered_409_conflict_adopts_the_database_that_took_the_name(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, json={"error": "an app with this name already exists"}, status=409)
+    api.add(responses.GET, LOOKUP_URL, json={"database": EXISTING})
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
+
+    assert outcome.result == {"changed": False, "created": False, "database": EXISTING}
+    assert [call.request.method for call in api.calls].count("POST") == 2  # the exchange, one create
+
+
 def test_a_name_taken_after_a_lost_create_is_our_create(api: responses.RequestsMock, run_module: RunModule) -> None:
     database_absent(api)
     api.add(responses.POST, CREATE_URL, body="<html>503</html>", status=503, content_type="text/html")

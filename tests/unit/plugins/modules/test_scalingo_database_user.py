@@ -101,6 +101,42 @@ def test_always_sets_the_password_on_every_run(api: responses.RequestsMock, run_
         "database_id": "dbapi-1", "password": PASSWORD, "password_confirmation": PASSWORD}})]
 
 
+@pytest.mark.parametrize("answer", [{"body": ""}, {"json": {}}, {"json": {"database_user": {}}}],
+                         ids=["empty", "empty-object", "empty-user"])
+def test_a_password_change_answered_with_nothing_was_applied(
+    api: responses.RequestsMock, run_module: RunModule, answer: dict[str, Any]
+) -> None:
+    database_with_users(api, api_user("reporting"))
+    api.add(responses.PATCH, USERS_URL + "/reporting", status=200, **answer)
+
+    outcome = run_module(scalingo_database_user.main, args(password=PASSWORD, update_password="always"))
+
+    assert outcome.result == {"changed": True, "user": view("reporting")}
+
+
+def test_a_database_id_the_api_refuses_is_sent_again_as_the_addon_id(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_users(api)
+    api.add(responses.POST, USERS_URL, json={"errors": {"database_id": ["is not this database"]}}, status=422)
+    api.add(responses.POST, USERS_URL, json={"database_user": api_user("reporting")}, status=201)
+
+    outcome = run_module(scalingo_database_user.main, args(password=PASSWORD))
+
+    assert outcome.result == {"changed": True, "user": view("reporting")}
+    assert [body["database_user"]["database_id"] for _method, _url, body in writes(api)] == ["dbapi-1", "ad-1"]
+
+
+def test_a_database_id_refused_both_ways_fails_after_one_retry(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api, api_user("reporting"))
+    api.add(responses.PATCH, USERS_URL + "/reporting", json={"errors": {"database_id": ["is invalid"]}}, status=422)
+
+    outcome = run_module(scalingo_database_user.main, args(password=PASSWORD, update_password="always"))
+
+    assert outcome.failed and "database_id is invalid" in outcome.result["msg"]
+    assert len(writes(api)) == 2
+
+
 def test_always_without_a_password_has_the_api_generate_one(api: responses.RequestsMock, run_module: RunModule) -> None:
     database_with_users(api, api_user("reporting"))
     api.add(responses.POST, USERS_URL + "/reporting/reset_password",
