@@ -195,10 +195,11 @@ def test_info_with_endpoints_rules_and_users(simulator: RunningSimulator, run_ta
     assert run.succeeded, run.output
 
 
-def test_several_tasks_on_a_database_ask_for_one_addon_token(
+def test_several_tasks_on_a_database_ask_for_one_addon_token_and_look_for_the_layout_once(
     simulator: RunningSimulator, run_playbook: RunPlaybook, tmp_path: Path
 ) -> None:
     simulator.app.add_database(NAME)
+    simulator.app.serve_database_api_layouts("legacy")
     tasks = [
         {"name": "Rules", "scalingo.cloud.scalingo_database_firewall": {"database": NAME, "rules": [OFFICE]}},
         {"name": "A user", "scalingo.cloud.scalingo_database_user": {"database": NAME, "name": "reporting",
@@ -214,3 +215,6 @@ def test_several_tasks_on_a_database_ask_for_one_addon_token(
     database_id = simulator.app.record(NAME).id
     addon_id = simulator.app.record(NAME).addon_id
     assert len(simulator.app.requests_to("POST", "/v1/apps/%s/addons/%s/token" % (database_id, addon_id))) == 1
+    # The main API's layouts were each tried once, by the first task; the later tasks remembered the old host.
+    tried = [r.path for r in simulator.app.state.requests if r.path.startswith(("/api/", "/v1/databases/ad-"))]
+    assert len(tried) == 2
