@@ -174,10 +174,12 @@ def test_the_role_creates_every_database_before_it_waits_for_any(
     assert '"created: orders-production, orders-staging"' in run.output
     requests = [(request.method, request.path) for request in simulator.app.state.requests]
     creates = [index for index, (method, path) in enumerate(requests) if (method, path) == ("POST", "/v1/databases")]
-    status_reads = [index for index, (method, path) in enumerate(requests) if method == "GET" and path.endswith("/addons")]
+    own_routes = tuple("/databases/%s" % simulator.app.record(record["name"]).addon_id
+                       for record in simulator.app.databases())
+    status_reads = [index for index, (method, path) in enumerate(requests) if method == "GET" and path.endswith(own_routes)]
     assert len(creates) == 2 and creates[-1] < status_reads[0]
-    assert all(record["name"] and simulator.app.record(record["name"]).status == "running"
-               for record in simulator.app.databases())
+    # Every read a creation takes was made: each database was seen running by itself, not by its addon.
+    assert all(simulator.app.record(record["name"]).pending == [] for record in simulator.app.databases())
 
 
 @pytest.mark.parametrize("runs_in", [IN_WORKER, ON_TARGET])
@@ -201,8 +203,10 @@ def test_the_role_changes_every_plan_before_it_waits_for_any(
     first = simulator.app.record("orders-production")
     requests = [(request.method, request.path) for request in simulator.app.state.requests]
     changes = [index for index, (method, path) in enumerate(requests) if method == "PATCH"]
-    first_status_reads = [index for index, request in enumerate(requests) if request == ("GET", "/v1/apps/%s/addons" % first.id)]
+    first_status_reads = [index for index, (method, path) in enumerate(requests)
+                          if method == "GET" and path.endswith("/databases/%s" % first.addon_id)]
     # Side by side: the first database's status is read once (before its change) until the last change is sent.
     assert len(changes) == 2 and [index for index in first_status_reads if index < changes[-1]] == first_status_reads[:1]
     assert all(simulator.app.record(entry["name"]).plan == "postgresql-dr-starter-8192" for entry in entries)
-    assert all(simulator.app.record(entry["name"]).status == "running" for entry in entries)
+    # The waits (a later task) were told of the change: each saw it start ("running", "updating"...) and end.
+    assert all(simulator.app.record(entry["name"]).pending == [] for entry in entries)
