@@ -25,7 +25,7 @@ import string
 import time
 from typing import Any, Callable, Iterable, Optional
 
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
