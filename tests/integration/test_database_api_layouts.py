@@ -26,6 +26,13 @@ OTHER_PASSWORD = "another-password-of-24-chars-or-more"
 LAYOUTS = ("main-api", "main", "legacy")
 
 
+@pytest.fixture(params=LAYOUTS)
+def only_layout(simulator: RunningSimulator, request: pytest.FixtureRequest) -> str:
+    """The simulator serves the Database API in this layout alone; the task's options stay the defaults."""
+    simulator.app.serve_database_api_layouts(request.param)
+    return str(request.param)
+
+
 def access_tasks() -> list[dict[str, Any]]:
     """Rules declared then relabelled, a user created then its password set, and the info module's details."""
     firewall = "scalingo.cloud.scalingo_database_firewall"
@@ -96,7 +103,7 @@ def test_a_pinned_layout_is_the_only_one_used(simulator: RunningSimulator, run_t
 
 
 def test_without_a_label_update_route_a_rule_is_replaced_with_a_warning(
-    simulator: RunningSimulator, run_task: Any
+    simulator: RunningSimulator, run_task: Any, only_layout: str
 ) -> None:
     simulator.app.add_database(NAME)
     rule = simulator.app.add_firewall_rule(NAME, type="custom_range", cidr="203.0.113.0/24", label="office")
@@ -112,7 +119,7 @@ def test_without_a_label_update_route_a_rule_is_replaced_with_a_warning(
 
 
 def test_wait_after_a_create_returns_once_the_database_itself_runs(
-    simulator: RunningSimulator, run_task: Any
+    simulator: RunningSimulator, run_task: Any, only_layout: str
 ) -> None:
     # The new database answers 404, then an empty object, then runs; its addon says "running" all along.
     simulator.app.set_provisioning_polls(2)
@@ -126,7 +133,7 @@ def test_wait_after_a_create_returns_once_the_database_itself_runs(
 
 
 def test_wait_after_a_plan_change_returns_only_once_the_change_is_over(
-    simulator: RunningSimulator, run_task: Any
+    simulator: RunningSimulator, run_task: Any, only_layout: str
 ) -> None:
     simulator.app.add_database(NAME)
 
@@ -153,7 +160,9 @@ def test_a_create_answered_409_adopts_the_database_that_took_the_name(
     assert [database["name"] for database in simulator.app.databases()] == [NAME]
 
 
-def test_an_empty_answer_to_a_password_change_is_a_change(simulator: RunningSimulator, run_task: Any) -> None:
+def test_an_empty_answer_to_a_password_change_is_a_change(
+    simulator: RunningSimulator, run_task: Any, only_layout: str
+) -> None:
     simulator.app.add_database(NAME)
     simulator.app.add_user(NAME, "reporting")
     simulator.app.inject(Fault("PATCH", "*/users/reporting", status=200, body={}, apply_first=True))
@@ -167,7 +176,7 @@ def test_an_empty_answer_to_a_password_change_is_a_change(simulator: RunningSimu
 
 
 def test_a_server_that_takes_the_addon_id_as_database_id_gets_it_on_the_second_try(
-    simulator: RunningSimulator, run_task: Any
+    simulator: RunningSimulator, run_task: Any, only_layout: str
 ) -> None:
     simulator.app.add_database(NAME)
     simulator.app.state.users_take_addon_id = True

@@ -82,6 +82,8 @@ class DatabaseAPISimulator:
         body = request.get_json(silent=True)
         fault = self.main.record_and_take_fault(request, body, prefix="db-api:")
         if fault is not None:
+            if fault.apply_first:
+                self.dispatch(request, body)
             time.sleep(fault.delay)
             return fault.response()(environ, start_response)
         return self.dispatch(request, body)(environ, start_response)
