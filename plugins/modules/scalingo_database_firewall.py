@@ -163,6 +163,7 @@ class FirewallTask(DatabaseResource):
             existing = list_rules(api)
             wanted = self._wanted_rules(api)
         relabels: list[tuple[dict[str, Any], str]] = []
+        relabelled: list[dict[str, Any]] = []
         if self.params["state"] == "absent":
             doomed = [rule for rule in existing if any(_listed_as(rule, listed) for listed in wanted)]
             missing: list[dict[str, Any]] = []
@@ -173,7 +174,7 @@ class FirewallTask(DatabaseResource):
             kept = {rule_key(rule) for rule in existing if rule not in doomed and rule not in relabelled}
             kept |= {rule_key(dict(rule, label=label)) for rule, label in relabels}
             missing = [rule for rule in wanted if rule_key(rule) not in kept]
-        unchanged = [rule for rule in existing if rule not in doomed and all(rule is not old for old, _ in relabels)]
+        unchanged = [rule for rule in existing if rule not in doomed and rule not in relabelled]
         after = unchanged + self._relabel(api, relabels) + self._apply(api, doomed, missing)
         return self.result(bool(doomed or missing or relabels), "rules", _in_order(existing), _in_order(after))
 

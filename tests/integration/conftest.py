@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 import pytest
+import yaml
 
 from tests.conftest import COLLECTIONS_ROOT, MODULE_NAMES
 from tests.simulator import DEFAULT_API_TOKEN, RunningSimulator
@@ -123,5 +124,22 @@ def run_playbook(simulator: RunningSimulator, tmp_path: Path, runs_in: str) -> R
             sends_modules = runs_in == ON_TARGET
         assert sent_a_module == sends_modules, "%s: modules sent to the target: %s" % (playbook, sent_a_module)
         return PlaybookRun(completed.returncode, completed.stdout)
+
+    return run
+
+
+@pytest.fixture
+def run_task(run_playbook: RunPlaybook, tmp_path: Path) -> Any:
+    """Run one task of a module of the collection, registered as ``result``, with the given checks on it."""
+
+    def run(module: str, options: dict[str, Any], *options_of_run: str, checks: tuple[str, ...] = (),
+            task: dict[str, Any] | None = None) -> PlaybookRun:
+        tasks = [dict({"name": "The task", "scalingo.cloud." + module: options, "register": "result",
+                       "ignore_errors": True}, **(task or {}))]
+        if checks:
+            tasks.append({"name": "Check the result", "ansible.builtin.assert": {"that": list(checks)}})
+        path = tmp_path / "task.yml"
+        path.write_text(yaml.safe_dump([{"name": "One task", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
+        return run_playbook(path, *options_of_run)
 
     return run

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from tests.integration.conftest import IN_WORKER, ON_TARGET, PlaybookRun, RunPlaybook
+from tests.integration.conftest import IN_WORKER, ON_TARGET, RunPlaybook
 from tests.simulator import RunningSimulator
 
 NAME = "orders-production"
@@ -29,23 +28,6 @@ SCALINGO_APPS = {"managed_range": "Scalingo osc-fr1 egress"}
 @pytest.fixture(params=[IN_WORKER, ON_TARGET])
 def runs_in(request: pytest.FixtureRequest) -> str:
     return str(request.param)
-
-
-@pytest.fixture
-def run_task(run_playbook: RunPlaybook, tmp_path: Path) -> Any:
-    """Run one task of a module of the collection, registered as ``result``, with the given checks on it."""
-
-    def run(module: str, options: dict[str, Any], *options_of_run: str, checks: tuple[str, ...] = (),
-            task: dict[str, Any] | None = None) -> PlaybookRun:
-        tasks = [dict({"name": "The task", "scalingo.cloud." + module: options, "register": "result",
-                       "ignore_errors": True}, **(task or {}))]
-        if checks:
-            tasks.append({"name": "Check the result", "ansible.builtin.assert": {"that": list(checks)}})
-        path = tmp_path / "task.yml"
-        path.write_text(yaml.safe_dump([{"name": "One task", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
-        return run_playbook(path, *options_of_run)
-
-    return run
 
 
 def rules_of(simulator: RunningSimulator) -> list[tuple[str, str]]:

@@ -16,14 +16,18 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.integration.conftest import PlaybookRun, RunPlaybook
-from tests.integration.test_database_access import run_task, runs_in  # noqa: F401  (fixtures)
+from tests.integration.conftest import IN_WORKER, ON_TARGET, PlaybookRun, RunPlaybook
 from tests.simulator import Fault, RunningSimulator
 
 NAME = "orders-production"
 PASSWORD = "reporting-password-of-24-chars-at-least"
 OTHER_PASSWORD = "another-password-of-24-chars-or-more"
 LAYOUTS = ("main-api", "main", "legacy")
+
+
+@pytest.fixture(params=[IN_WORKER, ON_TARGET])
+def runs_in(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture(params=LAYOUTS)

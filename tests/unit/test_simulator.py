@@ -170,7 +170,7 @@ def test_the_addon_says_running_while_the_database_is_not_known_yet_then_empty_t
     assert addon["addons"][0]["status"] == "running"
     status = "/api/databases/%s" % addon["addons"][0]["id"]
 
-    reads = [main.get(status, headers=bearer(main)) for _ in range(4)]
+    reads = [main.get(status, headers=bearer(main)) for _read in range(4)]
 
     assert [read.status_code for read in reads] == [404, 200, 200, 200]
     assert [read.get_json().get("database") for read in reads[:2]] == [None, {}]
