@@ -781,8 +781,8 @@ def _redirect_reason(response: "requests.Response", option: str) -> str:
 
 def _answers_hold_secrets(path: str) -> bool:
     # The token exchange answers with bearer tokens, an addon's token call with its token, an app's variables
-    # with its connection URL.
-    return path == TOKEN_EXCHANGE_PATH or path.endswith(("/variables", "/token"))
+    # with its connection URL, a backup's archive with its download link.
+    return path == TOKEN_EXCHANGE_PATH or path.endswith(("/variables", "/token", "/archive"))
 
 
 def _wait(seconds: float) -> None:

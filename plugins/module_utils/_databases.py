@@ -77,7 +77,7 @@ def list_databases(client: ScalingoClient) -> list[dict[str, Any]]:
         answer, items = get_list(client, DATABASES_PATH, "databases", params=None if page is None else {"page": page})
         databases.extend(database_view(item, "GET", DATABASES_PATH) for item in items)
         read.add(page or _current_page(answer))
-        page = _next_page(answer)
+        page = next_page(answer)
         if page is None:
             return databases
         if page in read:
@@ -189,7 +189,7 @@ def get_list(
     return answer, items
 
 
-def _next_page(answer: dict[str, Any]) -> Optional[int]:
+def next_page(answer: dict[str, Any]) -> Optional[int]:
     return _page_number(answer, "next_page")
 
 
@@ -283,6 +283,7 @@ def wait_until_running(
     addon_id: Optional[str] = None,
     after_change: bool = False,
     clock: Optional[Callable[[], float]] = None,
+    final_statuses: tuple[str, ...] = STATUSES_WAITING_WILL_NOT_CHANGE,
 ) -> str:
     """Poll the database's status, by its addon, until it is running.
 
@@ -292,7 +293,8 @@ def wait_until_running(
     every 2 seconds at first, then less and less often, up to every 30
     seconds: provisioning takes minutes, and each poll spends the account's
     rate limit. A status the notes do not list is waited on, as one that
-    turns into "running".
+    turns into "running"; one of ``final_statuses`` fails the wait (a
+    restore, which stops the database and starts it again, waits on none).
     """
     clock = clock or _monotonic
     api = client.database_api(database["id"], addon_id or find_addon(client, database)["id"])
@@ -305,7 +307,7 @@ def wait_until_running(
         if status == RUNNING and (seen_changing or waited >= min(PLAN_CHANGE_GRACE, timeout)):
             return status
         seen_changing = seen_changing or status != RUNNING
-        if status in STATUSES_WAITING_WILL_NOT_CHANGE:
+        if status in final_statuses:
             raise NotRunning(status, waited, timed_out=False)
         if waited >= timeout:
             raise NotRunning(status, waited, timed_out=True)

@@ -31,8 +31,8 @@ options:
     description:
       - Whether to add each database's status (RV(databases[].status)), the database's own as the Database API
         reports it (see O(database_api)), not its addon's.
-      - Costs, per database, a read of its addon (shared with O(include_firewall_rules) and O(include_users)) and a
-        read of the database.
+      - Costs, per database, a read of its addon (shared with the other options that need it) and a read of
+        the database.
     type: bool
     default: false
     version_added: 0.2.0
@@ -56,19 +56,53 @@ options:
   include_firewall_rules:
     description:
       - Whether to add each database's firewall rules (RV(databases[].firewall_rules)).
-      - Costs, per database, a read of its addon (shared with O(include_status) and O(include_users)) and the list
-        of rules; with the legacy layout of the Database API, an addon token too (cached between tasks).
+      - Costs, per database, a read of its addon (shared with the other options that need it) and the list of
+        rules; with the legacy layout of the Database API, an addon token too (cached between tasks).
     type: bool
     default: false
     version_added: 1.0.0
   include_users:
     description:
       - Whether to add each database's users (RV(databases[].users)). Never a password.
-      - Costs, per database, a read of its addon (shared with O(include_status) and O(include_firewall_rules)) and
-        the list of users; with the legacy layout of the Database API, an addon token too (cached between tasks).
+      - Costs, per database, a read of its addon (shared with the other options that need it) and the list of
+        users; with the legacy layout of the Database API, an addon token too (cached between tasks).
     type: bool
     default: false
     version_added: 1.0.0
+  include_settings:
+    description:
+      - Whether to add each database's maintenance window and periodic backups (RV(databases[].settings)), as
+        scalingo.cloud.scalingo_database_settings sets them.
+      - Costs, per database, a read of its addon (shared with the other options that need it) and
+        a read of the database.
+    type: bool
+    default: false
+    version_added: 1.1.0
+  include_backups:
+    description:
+      - Whether to add each database's backups (RV(databases[].backups)), periodic and manual.
+      - Costs, per database, a read of its addon (shared with the other options that need it) and
+        the list of backups.
+    type: bool
+    default: false
+    version_added: 1.1.0
+  include_recovery_window:
+    description:
+      - Whether to add the times each database can be restored to (RV(databases[].recovery_window)), with
+        scalingo.cloud.scalingo_database_restore.
+      - Costs, per database, a read of its addon (shared with the other options that need it) and
+        one request.
+    type: bool
+    default: false
+    version_added: 1.1.0
+  include_maintenance:
+    description:
+      - Whether to add each database's maintenance operations, past and planned (RV(databases[].maintenance)).
+      - Costs, per database, a read of its addon (shared with the other options that need it) and
+        a request per page of operations.
+    type: bool
+    default: false
+    version_added: 1.1.0
 extends_documentation_fragment:
   - scalingo.cloud.scalingo
   - scalingo.cloud.scalingo.attributes
@@ -99,6 +133,15 @@ EXAMPLES = r"""
   scalingo.cloud.scalingo_database_info:
     include_status: true
   register: with_status
+
+- name: Show a database's backups, how far back it can be restored, and its maintenance
+  scalingo.cloud.scalingo_database_info:
+    name: orders-production
+    include_settings: true
+    include_backups: true
+    include_recovery_window: true
+    include_maintenance: true
+  register: orders_recovery
 
 - name: Fetch the connection URL of one database (a secret)
   scalingo.cloud.scalingo_database_info:
@@ -194,10 +237,70 @@ databases:
       type: list
       elements: dict
       version_added: 1.0.0
+    settings:
+      description:
+        - The database's maintenance window and periodic backups, with the keys of the
+          RV(scalingo.cloud.scalingo_database_settings#module:settings) that scalingo.cloud.scalingo_database_settings
+          returns.
+      returned: when O(include_settings=true)
+      type: dict
+      version_added: 1.1.0
+    backups:
+      description:
+        - The database's backups, each with the keys of the RV(scalingo.cloud.scalingo_database_backup#module:backup)
+          that scalingo.cloud.scalingo_database_backup returns. Never a download link.
+      returned: when O(include_backups=true)
+      type: list
+      elements: dict
+      version_added: 1.1.0
+    recovery_window:
+      description: The times the database can be restored to.
+      returned: when O(include_recovery_window=true)
+      type: dict
+      version_added: 1.1.0
+      contains:
+        earliest_recoverable_at:
+          description: The earliest, RFC 3339; V(null) when the API does not say.
+          type: str
+          sample: "2026-11-28T14:30:00Z"
+        latest_recoverable_at:
+          description: The latest, RFC 3339; V(null) when the API does not say.
+          type: str
+          sample: "2026-12-05T16:02:11Z"
+    maintenance:
+      description: The database's maintenance operations, past and planned.
+      returned: when O(include_maintenance=true)
+      type: list
+      elements: dict
+      version_added: 1.1.0
+      contains:
+        id:
+          description: ID of the operation.
+          type: str
+        type:
+          description: What the maintenance does, as the API names it.
+          type: str
+          sample: postgresql-minor-upgrade
+        status:
+          description: V(scheduled), V(notified), V(queued), V(running), V(done), V(failed) or V(cancelled).
+          type: str
+          sample: done
+        started_at:
+          description: When it started; V(null) before.
+          type: str
+        ended_at:
+          description: When it ended; V(null) before.
+          type: str
 """
 
 from typing import Any, Callable, Optional
 
+from ansible_collections.scalingo.cloud.plugins.module_utils._backups import (
+    list_backups,
+    list_maintenance,
+    read_settings,
+    recovery_window,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoClient
 from ansible_collections.scalingo.cloud.plugins.module_utils._database_access import (
     list_endpoints,
@@ -214,6 +317,12 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
 from ansible_collections.scalingo.cloud.plugins.module_utils._options import client_from_params
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import api_errors_fail_task
+
+# The details read from the Database API, which need the database's addon.
+NEEDS_DATABASE_API = (
+    "include_status", "include_firewall_rules", "include_users", "include_settings", "include_backups",
+    "include_recovery_window", "include_maintenance",
+)
 
 
 def fetch_databases(client: ScalingoClient, ref: Optional[str]) -> list[dict[str, Any]]:
@@ -234,7 +343,7 @@ def details_of(client: ScalingoClient, database: dict[str, Any], params: dict[st
     details: dict[str, Any] = {}
     with api_errors_fail_task("read the details of database '%s'" % database["name"]):
         # One read of the addon serves the status and the Database API's calls.
-        needs_addon = params["include_status"] or params["include_firewall_rules"] or params["include_users"]
+        needs_addon = any(params[option] for option in NEEDS_DATABASE_API)
         addon = find_addon(client, database) if needs_addon else {}
         api = client.database_api(database["id"], addon["id"]) if needs_addon else None
         if api is not None and params["include_status"]:
@@ -247,6 +356,14 @@ def details_of(client: ScalingoClient, database: dict[str, Any], params: dict[st
             details["firewall_rules"] = list_rules(api)
         if api is not None and params["include_users"]:
             details["users"] = list_users(api)
+        if api is not None and params["include_settings"]:
+            details["settings"] = read_settings(api)
+        if api is not None and params["include_backups"]:
+            details["backups"] = list_backups(api)
+        if api is not None and params["include_recovery_window"]:
+            details["recovery_window"] = recovery_window(api)
+        if api is not None and params["include_maintenance"]:
+            details["maintenance"] = list_maintenance(api)
     return details
 
 
@@ -279,6 +396,10 @@ DECLARATION = ModuleDeclaration(
         include_endpoints=dict(type="bool", default=False),
         include_firewall_rules=dict(type="bool", default=False),
         include_users=dict(type="bool", default=False),
+        include_settings=dict(type="bool", default=False),
+        include_backups=dict(type="bool", default=False),
+        include_recovery_window=dict(type="bool", default=False),
+        include_maintenance=dict(type="bool", default=False),
     ),
 )
 

@@ -136,6 +136,12 @@ class DatabaseRecord:
     database_api_id: str = field(default_factory=lambda: secrets.token_hex(12))
     firewall_rules: list[dict[str, Any]] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Its settings, as the Database API shows them (see recovery.py for the routes that change them).
+    created_at: float = field(default_factory=time.time)
+    maintenance_window: dict[str, int] = field(
+        default_factory=lambda: {"weekday_utc": 1, "starting_hour_utc": 3, "duration_in_hour": 8})
+    periodic_backups_enabled: bool = True
+    periodic_backups_scheduled_at: list[int] = field(default_factory=lambda: [2])
 
     def __post_init__(self) -> None:
         self.users.setdefault(self.default_user, {"name": self.default_user, "read_only": False, "protected": True,
@@ -167,6 +173,17 @@ class DatabaseRecord:
     def url(self) -> str:
         return "postgres://%s:%s@%s.postgresql.simulator.invalid:30000/%s" % (
             self.default_user, self.password, self.id, self.name.replace("-", "_"))
+
+    def database_api_view(self, status: str) -> dict[str, Any]:
+        """The database as the Database API describes it, with ``status``."""
+        return {
+            "id": self.database_api_id, "resource_id": self.addon_id, "plan": self.plan,
+            "status": status, "readable_version": "16.4.0",
+            "features": [{"name": "force-ssl", "status": "ACTIVATED"}],
+            "maintenance_window": dict(self.maintenance_window),
+            "periodic_backups_enabled": self.periodic_backups_enabled,
+            "periodic_backups_scheduled_at": list(self.periodic_backups_scheduled_at),
+        }
 
     def read_status(self) -> str:
         """The status one read of the Database API sees; each read moves a change along."""
@@ -220,6 +237,19 @@ class SimulatorState:
     # Whether a user's create and update take the addon ID as database_id (as the CLI sends) rather than the
     # Database API's own id of the database (as the docs show).
     users_take_addon_id: bool = False
+    # Backups and restores (see recovery.py): whether the API takes backups of dedicated databases at all, the
+    # reads of the list a backup spends before it is done, the reads of its operation a restore spends, whether
+    # they fail, whether a restore answers its operation_id only (the older docs), and whether the Database API
+    # serves operations (else only the main API's operations of the app do).
+    backups_apply: bool = True
+    backup_reads: int = 1
+    backups_fail: bool = False
+    restore_reads: int = 1
+    restores_fail: bool = False
+    restore_answers_operation_id: bool = False
+    operations_on_database_api: bool = True
+    recoveries: dict[str, Any] = field(default_factory=dict)
+    issued_download_secrets: list[str] = field(default_factory=list)
 
 
 class ScalingoSimulator:
@@ -227,10 +257,12 @@ class ScalingoSimulator:
 
     def __init__(self, api_tokens: Iterable[str] = (DEFAULT_API_TOKEN,)) -> None:
         from .database_api import MAIN, MAIN_API, DatabaseAPISimulator  # it builds on this module
+        from .recovery import RecoveryRoutes
 
         self.state = SimulatorState(api_tokens=set(api_tokens))
         self._lock = threading.Lock()
         # The Database API's layouts on this (the main) host.
+        self.recovery = RecoveryRoutes(self)
         self._database_api_layouts = [DatabaseAPISimulator(self, MAIN_API), DatabaseAPISimulator(self, MAIN)]
         self._routes = Map(
             [
@@ -247,6 +279,7 @@ class ScalingoSimulator:
                 Rule("/v1/apps/<app_id>/addons/<addon_id>", methods=["PATCH"], endpoint=self._update_addon),
                 Rule("/v1/apps/<app_id>/variables", methods=["GET"], endpoint=self._list_variables),
                 Rule("/v1/addon_providers/<provider>/plans", methods=["GET"], endpoint=self._list_plans),
+                Rule("/v1/apps/<app_id>/operations/<operation_id>", methods=["GET"], endpoint=self._read_operation),
             ]
         )
 
@@ -304,13 +337,14 @@ class ScalingoSimulator:
             return [r for r in self.state.requests if r.method == method and r.path == path]
 
     def secrets(self) -> list[str]:
-        """The accepted API tokens, every bearer and addon token issued so far, and every user's password."""
+        """The accepted API tokens, every bearer and addon token issued so far, every user's password, and the
+        signatures of every backup download link."""
         with self._lock:
             passwords = [
                 user["password"] for record in self.state.databases.values() for user in record.users.values()
             ]
             tokens = sorted(self.state.api_tokens) + list(self.state.issued_bearer_tokens)
-            return tokens + list(self.state.issued_addon_tokens) + passwords
+            return tokens + list(self.state.issued_addon_tokens) + passwords + list(self.state.issued_download_secrets)
 
     def add_firewall_rule(self, name: str, **rule: Any) -> dict[str, Any]:
         with self._lock:
@@ -513,6 +547,13 @@ class ScalingoSimulator:
             {"id": "var-2", "name": "TZ", "value": "Europe/Paris"},
         ]
         return _json({"variables": variables}, 200)
+
+    def _read_operation(self, request: Request, body: Any, app_id: str, operation_id: str) -> Response:
+        # go-scalingo's operations are the app's, on the main API.
+        record = self.state.databases.get(app_id)
+        if record is None:
+            return _json({"resource": "app", "error": "not found"}, 404)
+        return self.recovery.read_operation(request, body, record, operation_id)
 
     def _list_plans(self, request: Request, body: Any, provider: str) -> Response:
         if provider not in TECHNOLOGIES:

@@ -48,8 +48,18 @@ class DatabaseAPISimulator:
         self.main = main
         self.layout = layout
         prefix = "/v1" if layout == MAIN else "/api"
+        recovery = main.recovery
         routes = [
             ("/databases/<addon_id>", "GET", self._get_database),
+            ("/databases/<addon_id>", "PATCH", recovery.update_database),
+            ("/databases/<addon_id>/backups", "GET", recovery.list_backups),
+            ("/databases/<addon_id>/backups", "POST", recovery.create_backup),
+            ("/databases/<addon_id>/backups/<backup_id>/archive", "GET", recovery.backup_archive),
+            ("/databases/<addon_id>/pitr/recovery_window", "GET", recovery.recovery_window),
+            ("/databases/<addon_id>/pitr/restore", "POST", recovery.restore),
+            ("/databases/<addon_id>/operations/<operation_id>", "GET", recovery.read_operation),
+            ("/databases/<addon_id>/maintenance", "GET", recovery.list_maintenance),
+            ("/databases/<addon_id>/maintenance/<maintenance_id>", "GET", recovery.show_maintenance),
             ("/databases/<addon_id>/firewall_rules", "GET", self._list_rules),
             ("/databases/<addon_id>/firewall_rules", "POST", self._create_rule),
             ("/databases/<addon_id>/firewall_rules/<rule_id>", "PATCH", self._update_rule),
@@ -74,6 +84,8 @@ class DatabaseAPISimulator:
         if self.layout == MAIN and not str(arguments.get("addon_id", "ad-")).startswith("ad-"):
             # /v1/databases/{id or name} is the main API's own lookup; addon IDs look like ad-...
             return False
+        if endpoint == self.main.recovery.read_operation:
+            return self.main.state.operations_on_database_api
         return endpoint != self._update_rule or self.main.state.firewall_label_updates
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -130,12 +142,10 @@ class DatabaseAPISimulator:
             return _json({"error": "database not found"}, 404)
         if status == EMPTY_OBJECT:
             return _json({"database": {}}, 200)
-        return _json({"database": {
-            "id": record.database_api_id, "resource_id": record.addon_id, "plan": record.plan,
-            "status": status, "readable_version": "16.4.0",
-            "features": [{"name": "force-ssl", "status": "ACTIVATED"}],
-            "maintenance_window": {"weekday_utc": 1, "starting_hour_utc": 3, "duration_in_hour": 8},
-        }}, 200)
+        if self.main.recovery.of(record).restoring():
+            # A restore stops the database until it is done.
+            status = "stopped"
+        return _json({"database": record.database_api_view(status)}, 200)
 
     # --- firewall rules --------------------------------------------------------
 

@@ -1,0 +1,364 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A dedicated database's maintenance window, backups and point-in-time recovery.
+
+Private to the scalingo.cloud collection. All are calls of the Database API
+(``ScalingoClient.database_api``) about the database's addon, in the shapes
+of go-scalingo (``databases.go``, ``backups.go``, ``maintenance.go``) and the
+CLI. Functions here give back plain dicts; deciding what is changed is the
+modules' business.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterator, Optional
+from urllib.parse import quote
+
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
+    DatabaseAPI,
+    ScalingoAPIError,
+    ScalingoClient,
+)
+from ansible_collections.scalingo.cloud.plugins.module_utils._databases import get_list, next_page
+
+# Go's time.Weekday, which the API's weekday_utc is: 0 is Sunday.
+WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+BACKUP_DONE = "done"
+BACKUP_ERROR = "error"
+OPERATION_DONE = "done"
+OPERATION_ERROR = "error"
+BACKUP_FIELDS = ("id", "name", "status", "method", "size", "created_at", "started_at")
+MAINTENANCE_FIELDS = ("id", "type", "status", "started_at", "ended_at")
+# The answers with which the API says a backup call does not apply to a database, rather than that it failed.
+NOT_APPLICABLE_STATUSES = (400, 403, 404, 422)
+# A clock a little ahead of the API's still names a time the API has seen.
+CLOCK_SKEW = timedelta(minutes=1)
+_FIRST_POLL_INTERVAL = 2.0
+_MAX_POLL_INTERVAL = 30.0
+_MAX_PAGES = 100
+
+
+class WaitTimedOut(Exception):
+    """A wait that ran out of time; ``last`` is the last thing seen (a backup, an operation)."""
+
+    def __init__(self, last: dict[str, Any], waited: float) -> None:
+        super().__init__(last.get("status"))
+        self.last = last
+        self.waited = waited
+
+
+class Failed(Exception):
+    """A backup or an operation the API reports as failed; ``last`` is how it was last seen."""
+
+    def __init__(self, last: dict[str, Any]) -> None:
+        super().__init__(last.get("status"))
+        self.last = last
+
+
+def _database_path(api: DatabaseAPI, *segments: str) -> str:
+    return "/".join(["/databases"] + [quote(segment, safe="") for segment in (api.addon_id,) + segments])
+
+
+# --- settings: the maintenance window and periodic backups ----------------------------------------------
+
+
+def invalid_weekday_reason(weekday: Optional[int]) -> Optional[str]:
+    if weekday is None or 0 <= weekday <= 6:
+        return None
+    return "Option maintenance_window.weekday is %d: it must be 0 (Sunday) to 6 (Saturday)." % weekday
+
+
+def invalid_hour_reason(option: str, hour: Optional[int]) -> Optional[str]:
+    if hour is None or 0 <= hour <= 23:
+        return None
+    return "Option %s is %d: it must be an hour of the day, UTC, 0 to 23." % (option, hour)
+
+
+def read_settings(api: DatabaseAPI) -> dict[str, Any]:
+    """The database's maintenance window and periodic backups, from ``GET /databases/{addon}``."""
+    path = _database_path(api)
+    answer = api.get(path)
+    database = answer.get("database") if isinstance(answer, dict) else None
+    if not isinstance(database, dict) or not database:
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: no database")
+    return settings_view(database)
+
+
+def settings_view(database: dict[str, Any]) -> dict[str, Any]:
+    window = database.get("maintenance_window")
+    return {
+        "maintenance_window": _window_view(window) if isinstance(window, dict) else None,
+        "periodic_backups": {
+            "enabled": bool(database.get("periodic_backups_enabled")),
+            "scheduled_at": scheduled_hours(database.get("periodic_backups_scheduled_at")),
+        },
+    }
+
+
+def _window_view(window: dict[str, Any]) -> dict[str, Any]:
+    weekday = _integer(window.get("weekday_utc"))
+    return {
+        "weekday": weekday,
+        "weekday_name": WEEKDAYS[weekday] if weekday is not None and 0 <= weekday <= 6 else None,
+        "starting_hour": _integer(window.get("starting_hour_utc")),
+        "duration_in_hours": _integer(window.get("duration_in_hour")),
+    }
+
+
+def scheduled_hours(value: Any) -> list[int]:
+    """The hours of the periodic backups: the API answers a list; one hour alone is read as a list of one."""
+    values = value if isinstance(value, list) else [value]
+    return [hour for hour in (_integer(item) for item in values) if hour is not None]
+
+
+def _integer(value: Any) -> Optional[int]:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def update_database(api: DatabaseAPI, changes: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """``PATCH /databases/{addon}`` with ``{"database": changes}``; the settings the answer shows, if it shows them."""
+    answer = api.patch(_database_path(api), {"database": changes})
+    database = answer.get("database") if isinstance(answer, dict) else None
+    if isinstance(database, dict) and ("maintenance_window" in database or "periodic_backups_enabled" in database):
+        return settings_view(database)
+    return None
+
+
+def set_maintenance_window(api: DatabaseAPI, weekday: int, starting_hour: int) -> Optional[dict[str, Any]]:
+    # The duration cannot be set; the CLI sends both fields, as here.
+    return update_database(api, {"maintenance_window": {"weekday_utc": weekday, "starting_hour_utc": starting_hour}})
+
+
+def set_periodic_backups(api: DatabaseAPI, enabled: Optional[bool], hour: Optional[int]) -> Optional[dict[str, Any]]:
+    # The Go client leaves out what does not change (pointers with omitempty): false is still sent.
+    changes: dict[str, Any] = {}
+    if enabled is not None:
+        changes["periodic_backups_enabled"] = enabled
+    if hour is not None:
+        changes["periodic_backups_scheduled_at"] = hour
+    return update_database(api, changes)
+
+
+# --- backups ----------------------------------------------------------------------------------------
+
+
+def list_backups(api: DatabaseAPI) -> list[dict[str, Any]]:
+    path = _database_path(api, "backups")
+    with _saying_when_backups_do_not_apply():
+        backups = get_list(api, path, "database_backups")[1]
+    return [backup_view(backup, "GET", path) for backup in backups]
+
+
+def backup_view(backup: Any, method: str, path: str) -> dict[str, Any]:
+    if not isinstance(backup, dict) or not isinstance(backup.get("id"), str) or not backup["id"]:
+        raise ScalingoAPIError(method, path, None, "unexpected answer: a backup without an id")
+    return {field: backup.get(field) for field in BACKUP_FIELDS}
+
+
+def create_backup(api: DatabaseAPI) -> dict[str, Any]:
+    """Take a backup now (go-scalingo sends no body) and return it as the API describes it."""
+    path = _database_path(api, "backups")
+    with _saying_when_backups_do_not_apply():
+        answer = api.request("POST", path)
+    backup = answer.get("database_backup", answer) if isinstance(answer, dict) else answer
+    return backup_view(backup, "POST", path)
+
+
+@contextmanager
+def _saying_when_backups_do_not_apply() -> Iterator[None]:
+    """The API's refusals of a backup call say, besides the API's reason, what a dedicated database has instead."""
+    try:
+        yield
+    except ScalingoAPIError as error:
+        if error.status in NOT_APPLICABLE_STATUSES:
+            error.message += (
+                ". Backups may not apply to this database: Scalingo documents only point-in-time recovery as managed "
+                "for dedicated databases (see scalingo.cloud.scalingo_database_restore)"
+            )
+        raise
+
+
+def wait_for_backup(
+    api: DatabaseAPI, backup: dict[str, Any], timeout: float, sleep: Callable[[float], None], clock: Callable[[], float]
+) -> dict[str, Any]:
+    """Poll the backups until ``backup`` is done; raises Failed or WaitTimedOut.
+
+    The list is what go-scalingo and the CLI read: the route of one backup is not under its database.
+    A status the notes do not list is waited on.
+    """
+
+    def poll() -> dict[str, Any]:
+        for candidate in list_backups(api):
+            if candidate["id"] == backup["id"]:
+                return candidate
+        raise ScalingoAPIError("GET", _database_path(api, "backups"), None,
+                               "unexpected answer: backup %s is not in the list" % backup["id"])
+
+    return _poll_until(poll, BACKUP_DONE, BACKUP_ERROR, timeout, sleep, clock)
+
+
+def backup_download_url(api: DatabaseAPI, backup_id: str) -> str:
+    path = _database_path(api, "backups", backup_id, "archive")
+    answer = api.get(path)
+    url = answer.get("download_url") if isinstance(answer, dict) else None
+    if not isinstance(url, str) or not url:
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: no download_url")
+    return url
+
+
+# --- point-in-time recovery ---------------------------------------------------------------------------
+
+
+def parse_restore_time(text: str) -> Optional[datetime]:
+    """An RFC 3339 time with its offset (``Z`` or ``+01:00``), or None when it is not one."""
+    candidate = text.strip()
+    if candidate[-1:] in ("Z", "z"):
+        candidate = candidate[:-1] + "+00:00"
+    if "T" not in candidate.upper():
+        return None
+    try:
+        parsed = datetime.fromisoformat(candidate.replace("t", "T"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def invalid_restore_time_reason(text: str, now: datetime) -> Optional[str]:
+    parsed = parse_restore_time(text)
+    if parsed is None:
+        return (
+            "Option restore_time %r is not an RFC 3339 time with its offset, such as 2026-12-05T14:30:00Z or "
+            "2026-12-05T15:30:00+01:00." % text
+        )
+    if parsed > now + CLOCK_SKEW:
+        return "Option restore_time %s is in the future: a database can be restored only to a time it has seen." % (
+            rfc3339(parsed))
+    return None
+
+
+def rfc3339(moment: datetime) -> str:
+    """``moment`` in UTC, as RFC 3339 with a ``Z``: the form Go's encoding of time.Time sends."""
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def recovery_window(api: DatabaseAPI) -> dict[str, Optional[str]]:
+    """The earliest and latest times the database can be restored to; either may be unknown (None)."""
+    path = _database_path(api, "pitr", "recovery_window")
+    answer = api.get(path)
+    window = answer.get("recovery_window") if isinstance(answer, dict) else None
+    if not isinstance(window, dict):
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: no recovery_window")
+    return {key: _text_or_none(window.get(key)) for key in ("earliest_recoverable_at", "latest_recoverable_at")}
+
+
+def outside_window_reason(moment: datetime, window: dict[str, Optional[str]]) -> Optional[str]:
+    earliest = _as_time(window["earliest_recoverable_at"])
+    latest = _as_time(window["latest_recoverable_at"])
+    if window["earliest_recoverable_at"] is None and window["latest_recoverable_at"] is None:
+        return "the API reports no recovery window: the database has nothing to restore from yet"
+    if earliest is not None and moment < earliest:
+        return "%s is before the earliest time it can be restored to, %s" % (rfc3339(moment), rfc3339(earliest))
+    if latest is not None and moment > latest:
+        return "%s is after the latest time it can be restored to, %s" % (rfc3339(moment), rfc3339(latest))
+    return None
+
+
+def _as_time(text: Optional[str]) -> Optional[datetime]:
+    return parse_restore_time(text) if text else None
+
+
+def _text_or_none(value: Any) -> Optional[str]:
+    return value if isinstance(value, str) and value else None
+
+
+def restore(api: DatabaseAPI, moment: datetime) -> Optional[dict[str, Any]]:
+    """Ask for a restore to ``moment``; the operation it started, or None when the answer names none."""
+    path = _database_path(api, "pitr", "restore")
+    answer = api.post(path, {"restore_time": rfc3339(moment)})
+    if not isinstance(answer, dict):
+        return None
+    operation = answer.get("operation")
+    if isinstance(operation, dict) and _text_or_none(operation.get("id")):
+        return operation_view(operation)
+    # Older documentation answers {"operation_id": "..."} alone.
+    operation_id = _text_or_none(answer.get("operation_id"))
+    return {"id": operation_id, "type": None, "status": None, "error": None} if operation_id else None
+
+
+def operation_view(operation: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": operation.get("id"), "type": operation.get("type"), "status": operation.get("status"),
+        "error": _text_or_none(operation.get("error")),
+    }
+
+
+def read_operation(client: ScalingoClient, api: DatabaseAPI, app_id: str, operation_id: str) -> dict[str, Any]:
+    """An operation, from the Database API; where it has no such route, from the main API's operations of the app."""
+    path = _database_path(api, "operations", operation_id)
+    try:
+        answer = api.get(path)
+    except ScalingoAPIError as error:
+        if not error.no_such_route:
+            raise
+        path = "/v1/apps/%s/operations/%s" % (quote(app_id, safe=""), quote(operation_id, safe=""))
+        answer = client.get(path)
+    operation = answer.get("operation", answer) if isinstance(answer, dict) else None
+    if not isinstance(operation, dict) or not isinstance(operation.get("status"), str):
+        raise ScalingoAPIError("GET", path, None, "unexpected answer: an operation without a status")
+    return operation_view(dict(operation, id=operation.get("id") or operation_id))
+
+
+def wait_for_operation(
+    read: Callable[[], dict[str, Any]], timeout: float, sleep: Callable[[float], None], clock: Callable[[], float]
+) -> dict[str, Any]:
+    """Poll an operation until it is done; raises Failed or WaitTimedOut. Unknown statuses are waited on."""
+    return _poll_until(read, OPERATION_DONE, OPERATION_ERROR, timeout, sleep, clock)
+
+
+def _poll_until(
+    poll: Callable[[], dict[str, Any]], done: str, failed: str, timeout: float,
+    sleep: Callable[[float], None], clock: Callable[[], float],
+) -> dict[str, Any]:
+    started = clock()
+    interval = _FIRST_POLL_INTERVAL
+    while True:
+        current = poll()
+        if current["status"] == done:
+            return current
+        if current["status"] == failed:
+            raise Failed(current)
+        waited = clock() - started
+        if waited >= timeout:
+            raise WaitTimedOut(current, waited)
+        sleep(min(interval, timeout - waited))
+        interval = min(interval * 1.5, _MAX_POLL_INTERVAL)
+
+
+# --- maintenance ----------------------------------------------------------------------------------
+
+
+def list_maintenance(api: DatabaseAPI) -> list[dict[str, Any]]:
+    """The database's maintenance operations, past and planned, every page of them."""
+    path = _database_path(api, "maintenance")
+    found: list[dict[str, Any]] = []
+    page = 1
+    for _ in range(_MAX_PAGES):
+        answer, items = get_list(api, path, "maintenance", params={"page": page})
+        found.extend(_maintenance_view(item) for item in items if isinstance(item, dict))
+        following = next_page(answer)
+        if following is None:
+            return found
+        if following <= page:
+            raise ScalingoAPIError(
+                "GET", path, None, "unexpected answer: the pagination comes back to page %d" % following)
+        page = following
+    raise ScalingoAPIError("GET", path, None, "unexpected answer: more than %d pages of maintenance" % _MAX_PAGES)
+
+
+
+def _maintenance_view(item: dict[str, Any]) -> dict[str, Any]:
+    return {field: item.get(field) for field in MAINTENANCE_FIELDS}

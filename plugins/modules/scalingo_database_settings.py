@@ -1,0 +1,246 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: scalingo_database_settings
+short_description: Set the maintenance window and the periodic backups of a Scalingo dedicated database
+version_added: 1.1.0
+description:
+  - Makes a dedicated database's maintenance window and periodic backups what the task says, and changes nothing
+    when they already are. What the task leaves out is left as it is.
+  - The maintenance window is when Scalingo may apply maintenance to the database, a weekday and a starting hour in
+    UTC; its length is Scalingo's to set and is only reported.
+  - Every value is checked before any request (a weekday 0 to 6, hours 0 to 23).
+author:
+  - scalingo.cloud maintainers (@scalingo-cloud)
+options:
+  database:
+    description: Name of the database; it must exist.
+    type: str
+    required: true
+  maintenance_window:
+    description:
+      - The weekly window in which maintenance may start. A part left out keeps the database's current value.
+    type: dict
+    suboptions:
+      weekday:
+        description:
+          - The day, UTC, as Scalingo numbers it (Go's C(time.Weekday)), V(0) Sunday, V(1) Monday, V(2) Tuesday,
+            V(3) Wednesday, V(4) Thursday, V(5) Friday, V(6) Saturday.
+        type: int
+      starting_hour:
+        description: The hour the window starts, UTC, V(0) to V(23).
+        type: int
+  periodic_backups:
+    description:
+      - The backups Scalingo takes every day. A part left out keeps the database's current value.
+    type: dict
+    suboptions:
+      enabled:
+        description: Whether Scalingo takes them.
+        type: bool
+      scheduled_at:
+        description: The hour they are taken, UTC, V(0) to V(23).
+        type: int
+attributes:
+  check_mode:
+    support: full
+    details: The database is read; nothing is changed.
+  diff_mode:
+    support: full
+extends_documentation_fragment:
+  - scalingo.cloud.scalingo
+  - scalingo.cloud.scalingo.attributes
+notes:
+  - Costs, in requests, a lookup of the database and of its addon, a read of the database in the Database API, and
+    one write for the window and one for the periodic backups when they change, as Scalingo's own clients send them.
+seealso:
+  - module: scalingo.cloud.scalingo_database_backup
+  - module: scalingo.cloud.scalingo_database_info
+"""
+
+EXAMPLES = r"""
+- name: Let maintenance start on Sundays at 03:00 UTC, and back up every day at 01:00 UTC
+  scalingo.cloud.scalingo_database_settings:
+    database: orders-production
+    maintenance_window:
+      weekday: 0
+      starting_hour: 3
+    periodic_backups:
+      enabled: true
+      scheduled_at: 1
+
+- name: Move the backups' hour only
+  scalingo.cloud.scalingo_database_settings:
+    database: orders-production
+    periodic_backups:
+      scheduled_at: 22
+"""
+
+RETURN = r"""
+settings:
+  description: The database's settings after the task (in check mode, what they would be).
+  returned: success
+  type: dict
+  contains:
+    maintenance_window:
+      description: The maintenance window; V(null) when the API reports none.
+      type: dict
+      contains:
+        weekday:
+          description: The day, UTC, V(0) Sunday to V(6) Saturday.
+          type: int
+          sample: 0
+        weekday_name:
+          description: The day's English name.
+          type: str
+          sample: Sunday
+        starting_hour:
+          description: The hour the window starts, UTC.
+          type: int
+          sample: 3
+        duration_in_hours:
+          description: How long the window lasts, as Scalingo sets it.
+          type: int
+          sample: 8
+    periodic_backups:
+      description: The daily backups.
+      type: dict
+      contains:
+        enabled:
+          description: Whether Scalingo takes them.
+          type: bool
+          sample: true
+        scheduled_at:
+          description: The hours, UTC, they are taken at (the API answers a list).
+          type: list
+          elements: int
+          sample: [1]
+"""
+
+from typing import Any, Optional
+
+from ansible_collections.scalingo.cloud.plugins.module_utils._backups import (
+    WEEKDAYS,
+    invalid_hour_reason,
+    invalid_weekday_reason,
+    read_settings,
+    set_maintenance_window,
+    set_periodic_backups,
+)
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._databases import invalid_name_reason
+from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import DatabaseResource
+from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
+
+
+class SettingsTask(DatabaseResource):
+    def run(self) -> dict[str, Any]:
+        with api_errors_fail_task("read the settings of database '%s'" % self.name):
+            api = self.database_api()
+            before = read_settings(api)
+        after = dict(before)
+        window = self._wanted_window(before["maintenance_window"])
+        if window is not None:
+            after["maintenance_window"] = self._apply_window(api, before["maintenance_window"], window)
+        backups = self.params["periodic_backups"]
+        if backups is not None:
+            after["periodic_backups"] = self._apply_periodic_backups(api, before["periodic_backups"], backups)
+        return self.result(self.changed or (self.check_mode and after != before), "settings", before, after)
+
+    def _wanted_window(self, current: Optional[dict[str, Any]]) -> Optional[tuple[int, int]]:
+        wanted = self.params["maintenance_window"]
+        if wanted is None:
+            return None
+        weekday = _given_or(wanted["weekday"], current, "weekday")
+        hour = _given_or(wanted["starting_hour"], current, "starting_hour")
+        if weekday is None or hour is None:
+            raise TaskFailed(
+                "Database '%s' reports no maintenance window to complete: give both maintenance_window.weekday and "
+                "maintenance_window.starting_hour." % self.name
+            )
+        return weekday, hour
+
+    def _apply_window(
+        self, api: DatabaseAPI, current: Optional[dict[str, Any]], window: tuple[int, int]
+    ) -> Optional[dict[str, Any]]:
+        if current is not None and (current["weekday"], current["starting_hour"]) == window:
+            return current
+        weekday, hour = window
+        planned = dict(current or {"duration_in_hours": None}, weekday=weekday, weekday_name=WEEKDAYS[weekday],
+                       starting_hour=hour)
+        if self.check_mode:
+            return planned
+        with api_errors_fail_task("set the maintenance window of database '%s'" % self.name):
+            answered = set_maintenance_window(api, weekday, hour)
+        self.changed = True
+        return answered["maintenance_window"] if answered and answered["maintenance_window"] else planned
+
+    def _apply_periodic_backups(
+        self, api: DatabaseAPI, current: dict[str, Any], wanted: dict[str, Any]
+    ) -> dict[str, Any]:
+        enabled = wanted["enabled"] if wanted["enabled"] not in (None, current["enabled"]) else None
+        hour = wanted["scheduled_at"]
+        if hour is not None and current["scheduled_at"] == [hour]:
+            hour = None
+        if enabled is None and hour is None:
+            return current
+        planned = {
+            "enabled": current["enabled"] if enabled is None else enabled,
+            "scheduled_at": current["scheduled_at"] if hour is None else [hour],
+        }
+        if self.check_mode:
+            return planned
+        with api_errors_fail_task("set the periodic backups of database '%s'" % self.name):
+            answered = set_periodic_backups(api, enabled, hour)
+        self.changed = True
+        return answered["periodic_backups"] if answered else planned
+
+
+def _given_or(given: Optional[int], current: Optional[dict[str, Any]], key: str) -> Optional[int]:
+    if given is not None:
+        return given
+    return current[key] if current is not None else None
+
+
+def check_input(params: dict[str, Any]) -> Optional[str]:
+    window = params["maintenance_window"] or {}
+    backups = params["periodic_backups"] or {}
+    reasons = (
+        invalid_name_reason(params["database"]),
+        invalid_weekday_reason(window.get("weekday")),
+        invalid_hour_reason("maintenance_window.starting_hour", window.get("starting_hour")),
+        invalid_hour_reason("periodic_backups.scheduled_at", backups.get("scheduled_at")),
+    )
+    return next((reason for reason in reasons if reason), None)
+
+
+DECLARATION = ModuleDeclaration(
+    logic=SettingsTask.logic,
+    check_input=check_input,
+    options=dict(
+        database=dict(type="str", required=True),
+        maintenance_window=dict(type="dict", options=dict(
+            weekday=dict(type="int"),
+            starting_hour=dict(type="int"),
+        ), required_one_of=[["weekday", "starting_hour"]]),
+        periodic_backups=dict(type="dict", options=dict(
+            enabled=dict(type="bool"),
+            scheduled_at=dict(type="int"),
+        ), required_one_of=[["enabled", "scheduled_at"]]),
+    ),
+    required_one_of=[["maintenance_window", "periodic_backups"]],
+)
+
+
+def main() -> None:
+    DECLARATION.main()
+
+
+if __name__ == "__main__":
+    main()

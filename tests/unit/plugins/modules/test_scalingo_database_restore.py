@@ -1,0 +1,238 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""scalingo_database_restore: the exact requests, and what the module says."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+import responses
+
+from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_restore
+from tests.unit.conftest import ModuleOutcome
+from tests.unit.helpers import API_URL, CONNECTION_ARGS
+from tests.unit.plugins.modules.test_scalingo_database_firewall import (
+    DATABASE,
+    DB_API,
+    NAME,
+    addon_token_given,
+    database_with_addon,
+    writes,
+)
+
+RunModule = Callable[..., ModuleOutcome]
+
+DATABASE_URL = DB_API + "/api/databases/ad-1"
+WINDOW_URL = DATABASE_URL + "/pitr/recovery_window"
+RESTORE_URL = DATABASE_URL + "/pitr/restore"
+OPERATION_URL = DATABASE_URL + "/operations/op-1"
+APP_OPERATION_URL = API_URL + "/v1/apps/%s/operations/op-1" % DATABASE["id"]
+WINDOW = {"earliest_recoverable_at": "2026-11-28T10:00:00Z", "latest_recoverable_at": "2026-12-05T16:00:00Z"}
+
+
+def operation(status: str, error: str = "") -> dict[str, Any]:
+    return {"operation": {"id": "op-1", "type": "pitr-restore", "status": status, "error": error}}
+
+
+def args(**extra: Any) -> dict[str, Any]:
+    return dict(CONNECTION_ARGS, **{"database": NAME, "database_api_url": DB_API, "database_api": "legacy",
+                                    "restore_time": "2026-12-05T15:30:00+01:00", "confirm": NAME, **extra})
+
+
+def window_given(api: responses.RequestsMock, window: Any = None) -> None:
+    database_with_addon(api)
+    addon_token_given(api)
+    api.add(responses.GET, WINDOW_URL, json={"recovery_window": WINDOW if window is None else window})
+
+
+def database_status(api: responses.RequestsMock, *statuses: str) -> None:
+    for status in statuses:
+        api.add(responses.GET, DATABASE_URL, json={"database": {"id": "dbapi-1", "status": status}})
+
+
+def test_a_restore_sends_the_time_in_utc_follows_its_operation_and_waits_for_the_database(
+    api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]
+) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
+    api.add(responses.GET, OPERATION_URL, json=operation("running"))
+    api.add(responses.GET, OPERATION_URL, json=operation("done"))
+    # A restore stops the database and starts it again: "stopped" is waited on.
+    database_status(api, "stopped", "running")
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.result == {
+        "changed": True, "restore_time": "2026-12-05T14:30:00Z", "recovery_window": WINDOW,
+        "operation": {"id": "op-1", "type": "pitr-restore", "status": "done", "error": None}, "status": "running",
+    }
+    assert writes(api) == [("POST", RESTORE_URL, {"restore_time": "2026-12-05T14:30:00Z"})]
+    assert len(sleeps) == 2
+
+
+def test_an_answer_naming_only_the_operation_id_is_followed(api: responses.RequestsMock, run_module: RunModule) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json={"operation_id": "op-1"}, status=201)
+    api.add(responses.GET, OPERATION_URL, json=operation("done"))
+    database_status(api, "running")
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.result["operation"]["status"] == "done"
+    assert outcome.result["status"] == "running"
+
+
+def test_operations_are_read_from_the_main_api_where_the_database_api_has_no_such_route(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
+    api.add(responses.GET, OPERATION_URL, body="404 page not found\n", status=404, content_type="text/plain")
+    api.add(responses.GET, APP_OPERATION_URL, json=operation("done"))
+    database_status(api, "running")
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.result["operation"]["status"] == "done"
+    assert [call.request.url for call in api.calls if "operations" in call.request.url] == [
+        OPERATION_URL, APP_OPERATION_URL]
+
+
+def test_the_apis_own_404_of_an_operation_is_no_reason_to_look_elsewhere(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
+    api.add(responses.GET, OPERATION_URL, json={"error": "operation not found"}, status=404)
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert "operation not found" in outcome.result["msg"]
+    assert not any(call.request.url == APP_OPERATION_URL for call in api.calls)
+
+
+def test_without_an_operation_the_database_is_seen_leaving_running_and_back(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json={}, status=201)
+    database_status(api, "stopped", "running")
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.result["operation"] is None and outcome.result["status"] == "running"
+    assert len([call for call in api.calls if call.request.url == DATABASE_URL]) == 2
+
+
+def test_a_failed_restore_fails_the_task_with_the_apis_reason(api: responses.RequestsMock, run_module: RunModule) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
+    api.add(responses.GET, OPERATION_URL, json=operation("error", "the base backup could not be read"))
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.result["msg"] == (
+        "The restore of database 'orders-production' to 2026-12-05T14:30:00Z failed: the base backup could not be read.")
+
+
+def test_a_wait_that_runs_out_says_the_restore_goes_on(api: responses.RequestsMock, run_module: RunModule) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
+    api.add(responses.GET, OPERATION_URL, json=operation("running"))
+
+    outcome = run_module(scalingo_database_restore.main, args(wait_timeout=0))
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert "is still 'running' after 0 seconds; it goes on" in outcome.result["msg"]
+
+
+def test_without_wait_the_operation_is_returned_as_started(api: responses.RequestsMock, run_module: RunModule) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
+
+    outcome = run_module(scalingo_database_restore.main, args(wait=False))
+
+    assert outcome.result["changed"] is True and outcome.result["operation"]["status"] == "pending"
+    assert "status" not in outcome.result
+
+
+@pytest.mark.parametrize("restore_time, reason", [
+    ("2026-11-28T09:59:59Z", "2026-11-28T09:59:59Z is before the earliest time it can be restored to, "
+                             "2026-11-28T10:00:00Z"),
+    ("2026-12-05T17:00:01+01:00", "2026-12-05T16:00:01Z is after the latest time it can be restored to, 2026-12-05T16:00:00Z"),
+], ids=["too-early", "too-late"])
+def test_a_time_outside_the_window_fails_before_the_restore(
+    api: responses.RequestsMock, run_module: RunModule, restore_time: str, reason: str
+) -> None:
+    window_given(api)
+
+    outcome = run_module(scalingo_database_restore.main, args(restore_time=restore_time))
+
+    assert outcome.failed and outcome.result.get("changed") is not True
+    assert outcome.result["msg"] == "Database 'orders-production' cannot be restored: %s. Nothing was changed." % reason
+    assert outcome.result["recovery_window"] == WINDOW
+    assert writes(api) == []
+
+
+def test_a_database_with_no_window_is_not_restored(api: responses.RequestsMock, run_module: RunModule) -> None:
+    window_given(api, {})
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.failed and "reports no recovery window" in outcome.result["msg"]
+    assert writes(api) == []
+
+
+def test_one_bound_unknown_leaves_the_other_to_check(api: responses.RequestsMock, run_module: RunModule) -> None:
+    window_given(api, {"latest_recoverable_at": "2026-12-05T16:00:00Z"})
+    api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
+
+    outcome = run_module(scalingo_database_restore.main, args(restore_time="2001-01-01T00:00:00Z", wait=False))
+
+    assert outcome.result["changed"] is True
+    assert outcome.result["recovery_window"] == {"earliest_recoverable_at": None,
+                                                 "latest_recoverable_at": "2026-12-05T16:00:00Z"}
+
+
+def test_check_mode_checks_the_window_and_restores_nothing(api: responses.RequestsMock, run_module: RunModule) -> None:
+    window_given(api)
+
+    outcome = run_module(scalingo_database_restore.main, args(), check_mode=True)
+
+    assert outcome.result == {"changed": True, "restore_time": "2026-12-05T14:30:00Z", "recovery_window": WINDOW,
+                              "operation": None}
+    assert writes(api) == []
+
+
+def test_a_refused_restore_fails_and_changed_nothing(api: responses.RequestsMock, run_module: RunModule) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json={"errors": {"restore_time": ["is outside the recovery window"]}},
+            status=422)
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.failed and outcome.result.get("changed") is not True
+    assert "restore database 'orders-production' to 2026-12-05T14:30:00Z" in outcome.result["msg"]
+
+
+@pytest.mark.parametrize("given, reason", [
+    ({"confirm": "orders"}, "set confirm to the database's name"),
+    ({"confirm": ""}, "confirm"),
+    ({"restore_time": "2026-12-05 14:30"}, "is not an RFC 3339 time with its offset"),
+    ({"restore_time": "2026-12-05T14:30:00"}, "is not an RFC 3339 time with its offset"),
+    ({"restore_time": "yesterday"}, "is not an RFC 3339 time with its offset"),
+    ({"restore_time": "2999-01-01T00:00:00Z"}, "2999-01-01T00:00:00Z is in the future"),
+    ({"wait_timeout": -5}, "Option wait_timeout is -5"),
+], ids=["wrong-confirm", "empty-confirm", "no-t", "no-offset", "words", "future", "negative-timeout"])
+def test_bad_input_fails_before_any_request(
+    api: responses.RequestsMock, run_module: RunModule, given: dict[str, Any], reason: str
+) -> None:
+    outcome = run_module(scalingo_database_restore.main, args(**given))
+
+    assert outcome.failed and reason in outcome.result["msg"]
+    assert len(api.calls) == 0

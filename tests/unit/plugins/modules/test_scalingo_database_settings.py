@@ -1,0 +1,214 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalingo.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""scalingo_database_settings: the exact requests, and what the module says."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+import responses
+
+from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_settings
+from tests.unit.conftest import ModuleOutcome
+from tests.unit.helpers import CONNECTION_ARGS
+from tests.unit.plugins.modules.test_scalingo_database_firewall import (
+    DB_API,
+    NAME,
+    addon_token_given,
+    database_with_addon,
+    writes,
+)
+
+RunModule = Callable[..., ModuleOutcome]
+
+DATABASE_URL = DB_API + "/api/databases/ad-1"
+
+
+def api_database(weekday: int = 1, hour: int = 3, enabled: bool = True, scheduled: Any = (2,)) -> dict[str, Any]:
+    return {"database": {
+        "id": "dbapi-1", "resource_id": "ad-1", "status": "running",
+        "maintenance_window": {"weekday_utc": weekday, "starting_hour_utc": hour, "duration_in_hour": 8},
+        "periodic_backups_enabled": enabled,
+        "periodic_backups_scheduled_at": list(scheduled) if isinstance(scheduled, tuple) else scheduled,
+    }}
+
+
+def settings(weekday: int = 1, hour: int = 3, enabled: bool = True, scheduled: tuple[int, ...] = (2,)) -> dict[str, Any]:
+    names = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+    return {
+        "maintenance_window": {"weekday": weekday, "weekday_name": names[weekday], "starting_hour": hour,
+                               "duration_in_hours": 8},
+        "periodic_backups": {"enabled": enabled, "scheduled_at": list(scheduled)},
+    }
+
+
+def args(**extra: Any) -> dict[str, Any]:
+    return dict(CONNECTION_ARGS, **{"database": NAME, "database_api_url": DB_API, "database_api": "legacy", **extra})
+
+
+def database_reads(api: responses.RequestsMock, answer: dict[str, Any]) -> None:
+    database_with_addon(api)
+    addon_token_given(api)
+    api.add(responses.GET, DATABASE_URL, json=answer)
+
+
+def test_a_new_window_is_sent_as_the_cli_sends_it(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_reads(api, api_database())
+    api.add(responses.PATCH, DATABASE_URL, json=api_database(weekday=0, hour=4))
+
+    outcome = run_module(scalingo_database_settings.main, args(maintenance_window={"weekday": 0, "starting_hour": 4}),
+                         diff=True)
+
+    assert outcome.result["changed"] is True
+    assert outcome.result["settings"] == settings(weekday=0, hour=4)
+    assert outcome.result["diff"] == {"before": {"settings": settings()}, "after": {"settings": settings(0, 4)}}
+    assert writes(api) == [("PATCH", DATABASE_URL, {"database": {"maintenance_window": {
+        "weekday_utc": 0, "starting_hour_utc": 4}}})]
+
+
+def test_a_part_left_out_keeps_the_current_value(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_reads(api, api_database(weekday=5, hour=3))
+    api.add(responses.PATCH, DATABASE_URL, json=api_database(weekday=5, hour=22))
+
+    outcome = run_module(scalingo_database_settings.main, args(maintenance_window={"starting_hour": 22}))
+
+    assert outcome.result["settings"]["maintenance_window"]["starting_hour"] == 22
+    assert writes(api) == [("PATCH", DATABASE_URL, {"database": {"maintenance_window": {
+        "weekday_utc": 5, "starting_hour_utc": 22}}})]
+
+
+def test_settings_already_so_change_nothing(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_reads(api, api_database(weekday=0, hour=4, enabled=True, scheduled=(1,)))
+
+    outcome = run_module(scalingo_database_settings.main, args(
+        maintenance_window={"weekday": 0, "starting_hour": 4}, periodic_backups={"enabled": True, "scheduled_at": 1}))
+
+    assert outcome.result == {"changed": False, "settings": settings(0, 4, True, (1,))}
+    assert writes(api) == []
+
+
+def test_periodic_backups_send_only_what_changes(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_reads(api, api_database(enabled=True, scheduled=(2,)))
+    api.add(responses.PATCH, DATABASE_URL, json=api_database(enabled=False, scheduled=(2,)))
+
+    outcome = run_module(scalingo_database_settings.main, args(periodic_backups={"enabled": False, "scheduled_at": 2}))
+
+    assert outcome.result["settings"]["periodic_backups"] == {"enabled": False, "scheduled_at": [2]}
+    assert writes(api) == [("PATCH", DATABASE_URL, {"database": {"periodic_backups_enabled": False}})]
+
+
+def test_the_window_and_the_backups_are_two_writes_as_in_go_scalingo(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_reads(api, api_database())
+    api.add(responses.PATCH, DATABASE_URL, json=api_database(weekday=6))
+    api.add(responses.PATCH, DATABASE_URL, json=api_database(weekday=6, scheduled=(23,)))
+
+    outcome = run_module(scalingo_database_settings.main, args(
+        maintenance_window={"weekday": 6}, periodic_backups={"scheduled_at": 23}))
+
+    assert outcome.result["settings"] == settings(weekday=6, scheduled=(23,))
+    assert writes(api) == [
+        ("PATCH", DATABASE_URL, {"database": {"maintenance_window": {"weekday_utc": 6, "starting_hour_utc": 3}}}),
+        ("PATCH", DATABASE_URL, {"database": {"periodic_backups_scheduled_at": 23}}),
+    ]
+
+
+@pytest.mark.parametrize("scheduled", [2, [2]], ids=["an-hour", "a-list"])
+def test_the_hour_is_read_as_a_list_or_alone(api: responses.RequestsMock, run_module: RunModule, scheduled: Any) -> None:
+    database_reads(api, api_database(scheduled=scheduled))
+
+    outcome = run_module(scalingo_database_settings.main, args(periodic_backups={"scheduled_at": 2}))
+
+    assert outcome.result["changed"] is False
+    assert outcome.result["settings"]["periodic_backups"]["scheduled_at"] == [2]
+
+
+def test_several_hours_are_made_the_one_asked_for(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_reads(api, api_database(scheduled=(2, 14)))
+    api.add(responses.PATCH, DATABASE_URL, json=api_database(scheduled=(2,)))
+
+    outcome = run_module(scalingo_database_settings.main, args(periodic_backups={"scheduled_at": 2}))
+
+    assert outcome.result["changed"] is True
+    assert writes(api) == [("PATCH", DATABASE_URL, {"database": {"periodic_backups_scheduled_at": 2}})]
+
+
+def test_an_empty_answer_to_the_write_reports_what_was_sent(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_reads(api, api_database())
+    api.add(responses.PATCH, DATABASE_URL, body="", status=204)
+
+    outcome = run_module(scalingo_database_settings.main, args(maintenance_window={"weekday": 3, "starting_hour": 1}))
+
+    assert outcome.result["changed"] is True
+    assert outcome.result["settings"]["maintenance_window"] == {
+        "weekday": 3, "weekday_name": "Wednesday", "starting_hour": 1, "duration_in_hours": 8}
+
+
+def test_check_mode_reads_and_writes_nothing(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_reads(api, api_database())
+
+    outcome = run_module(scalingo_database_settings.main, args(
+        maintenance_window={"weekday": 0, "starting_hour": 4}, periodic_backups={"enabled": False}),
+        check_mode=True, diff=True)
+
+    assert outcome.result["changed"] is True
+    assert outcome.result["diff"]["after"]["settings"] == settings(0, 4, enabled=False)
+    assert writes(api) == []
+
+
+@pytest.mark.parametrize("given, reason", [
+    ({"maintenance_window": {"weekday": 7}}, "maintenance_window.weekday is 7: it must be 0 (Sunday) to 6 (Saturday)"),
+    ({"maintenance_window": {"weekday": -1}}, "maintenance_window.weekday is -1"),
+    ({"maintenance_window": {"starting_hour": 24}}, "maintenance_window.starting_hour is 24: it must be an hour"),
+    ({"periodic_backups": {"scheduled_at": 25}}, "periodic_backups.scheduled_at is 25"),
+    ({}, "one of the following is required: maintenance_window, periodic_backups"),
+    ({"maintenance_window": {}}, "one of the following is required: weekday, starting_hour"),
+], ids=["weekday-7", "weekday-negative", "hour-24", "backup-hour-25", "nothing", "empty-window"])
+def test_bad_input_fails_before_any_request(
+    api: responses.RequestsMock, run_module: RunModule, given: dict[str, Any], reason: str
+) -> None:
+    outcome = run_module(scalingo_database_settings.main, args(**given))
+
+    assert outcome.failed
+    assert reason in outcome.result["msg"]
+    assert len(api.calls) == 0
+
+
+def test_a_refused_write_fails_with_the_apis_reason_and_changes_nothing(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_reads(api, api_database())
+    api.add(responses.PATCH, DATABASE_URL, json={"errors": {"maintenance_window": ["is locked"]}}, status=422)
+
+    outcome = run_module(scalingo_database_settings.main, args(maintenance_window={"weekday": 0, "starting_hour": 4}))
+
+    assert outcome.failed and outcome.result.get("changed") is not True
+    assert "set the maintenance window of database 'orders-production'" in outcome.result["msg"]
+    assert "is locked" in outcome.result["msg"]
+
+
+def test_a_failure_after_the_first_write_says_changed(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_reads(api, api_database())
+    api.add(responses.PATCH, DATABASE_URL, json=api_database(weekday=0, hour=4))
+    api.add(responses.PATCH, DATABASE_URL, json={"errors": {"periodic_backups_scheduled_at": ["no"]}}, status=422)
+
+    outcome = run_module(scalingo_database_settings.main, args(
+        maintenance_window={"weekday": 0, "starting_hour": 4}, periodic_backups={"scheduled_at": 5}))
+
+    assert outcome.failed and outcome.result["changed"] is True
+
+
+def test_no_window_to_complete_fails_with_a_sentence(api: responses.RequestsMock, run_module: RunModule) -> None:
+    answer = api_database()
+    del answer["database"]["maintenance_window"]
+    database_reads(api, answer)
+
+    outcome = run_module(scalingo_database_settings.main, args(maintenance_window={"weekday": 2}))
+
+    assert outcome.failed
+    assert "give both maintenance_window.weekday and maintenance_window.starting_hour" in outcome.result["msg"]
+    assert writes(api) == []
