@@ -69,7 +69,7 @@ def _database_path(api: DatabaseAPI, *segments: str) -> str:
 def invalid_weekday_reason(weekday: Optional[int]) -> Optional[str]:
     if weekday is None or 0 <= weekday <= 6:
         return None
-    return "Option maintenance_window.weekday is %d: it must be 0 (Sunday) to 6 (Saturday)." % weekday
+    return "Option maintenance_weekday is %d: it must be 0 (Sunday) to 6 (Saturday)." % weekday
 
 
 def invalid_hour_reason(option: str, hour: Optional[int]) -> Optional[str]:

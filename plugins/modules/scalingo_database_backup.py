@@ -19,20 +19,24 @@ author:
   - scalingo.cloud maintainers (@scalingo-cloud)
 options:
   database:
+    version_added: 1.1.0
     description: Name of the database; it must exist.
     type: str
     required: true
   wait:
+    version_added: 1.1.0
     description:
       - Whether to wait until the backup is done (its status V(done)). A backup that fails fails the task.
     type: bool
     default: true
   wait_timeout:
+    version_added: 1.1.0
     description:
       - Seconds to wait with O(wait=true). When the time runs out the task fails; the backup goes on.
     type: int
     default: 3600
   download_url:
+    version_added: 1.1.0
     description:
       - Whether to return a link to download the backup's archive, as RV(download_url). Needs O(wait=true).
     type: bool

@@ -23,28 +23,33 @@ author:
   - scalingo.cloud maintainers (@scalingo-cloud)
 options:
   database:
+    version_added: 1.1.0
     description: Name of the database; it must exist.
     type: str
     required: true
   restore_time:
+    version_added: 1.1.0
     description:
       - The time to restore the database to, in RFC 3339 with its offset, for example V(2026-12-05T14:30:00Z) or
         V(2026-12-05T15:30:00+01:00). It must be within the recovery window (see RV(recovery_window)).
     type: str
     required: true
   confirm:
+    version_added: 1.1.0
     description:
       - The database's name again, to say that replacing its data is meant. Anything else fails before any
         request.
     type: str
     required: true
   wait:
+    version_added: 1.1.0
     description:
       - Whether to wait until the restore's operation is done and the database's status is V(running) again. A
         restore that fails fails the task.
     type: bool
     default: true
   wait_timeout:
+    version_added: 1.1.0
     description:
       - Seconds to wait with O(wait=true). When the time runs out the task fails; the restore goes on.
     type: int

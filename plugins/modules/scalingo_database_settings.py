@@ -19,33 +19,33 @@ author:
   - scalingo.cloud maintainers (@scalingo-cloud)
 options:
   database:
+    version_added: 1.1.0
     description: Name of the database; it must exist.
     type: str
     required: true
-  maintenance_window:
+  maintenance_weekday:
+    version_added: 1.1.0
     description:
-      - The weekly window in which maintenance may start. A part left out keeps the database's current value.
-    type: dict
-    suboptions:
-      weekday:
-        description:
-          - The day, UTC, as Scalingo numbers it (Go's C(time.Weekday)), V(0) Sunday, V(1) Monday, V(2) Tuesday,
-            V(3) Wednesday, V(4) Thursday, V(5) Friday, V(6) Saturday.
-        type: int
-      starting_hour:
-        description: The hour the window starts, UTC, V(0) to V(23).
-        type: int
+      - The day, UTC, the weekly maintenance window starts, as Scalingo numbers it after Go's C(time.Weekday). V(0) is
+        Sunday, V(1) Monday, V(2) Tuesday, V(3) Wednesday, V(4) Thursday, V(5) Friday, V(6) Saturday.
+      - Left out, the database's current day is kept.
+    type: int
+  maintenance_hour:
+    version_added: 1.1.0
+    description:
+      - The hour, UTC, V(0) to V(23), the weekly maintenance window starts at.
+      - Left out, the database's current hour is kept.
+    type: int
   periodic_backups:
+    version_added: 1.1.0
     description:
-      - The backups Scalingo takes every day. A part left out keeps the database's current value.
-    type: dict
-    suboptions:
-      enabled:
-        description: Whether Scalingo takes them.
-        type: bool
-      scheduled_at:
-        description: The hour they are taken, UTC, V(0) to V(23).
-        type: int
+      - Whether Scalingo backs the database up every day. Left out, left as it is.
+    type: bool
+  periodic_backups_hour:
+    version_added: 1.1.0
+    description:
+      - The hour, UTC, V(0) to V(23), the daily backups are taken at. Left out, left as it is.
+    type: int
 attributes:
   check_mode:
     support: full
@@ -67,18 +67,15 @@ EXAMPLES = r"""
 - name: Let maintenance start on Sundays at 03:00 UTC, and back up every day at 01:00 UTC
   scalingo.cloud.scalingo_database_settings:
     database: orders-production
-    maintenance_window:
-      weekday: 0
-      starting_hour: 3
-    periodic_backups:
-      enabled: true
-      scheduled_at: 1
+    maintenance_weekday: 0
+    maintenance_hour: 3
+    periodic_backups: true
+    periodic_backups_hour: 1
 
 - name: Move the backups' hour only
   scalingo.cloud.scalingo_database_settings:
     database: orders-production
-    periodic_backups:
-      scheduled_at: 22
+    periodic_backups_hour: 22
 """
 
 RETURN = r"""
@@ -148,21 +145,20 @@ class SettingsTask(DatabaseResource):
         window = self._wanted_window(before["maintenance_window"])
         if window is not None:
             after["maintenance_window"] = self._apply_window(api, before["maintenance_window"], window)
-        backups = self.params["periodic_backups"]
-        if backups is not None:
-            after["periodic_backups"] = self._apply_periodic_backups(api, before["periodic_backups"], backups)
+        if self.params["periodic_backups"] is not None or self.params["periodic_backups_hour"] is not None:
+            after["periodic_backups"] = self._apply_periodic_backups(api, before["periodic_backups"])
         return self.result(self.changed or (self.check_mode and after != before), "settings", before, after)
 
     def _wanted_window(self, current: Optional[dict[str, Any]]) -> Optional[tuple[int, int]]:
-        wanted = self.params["maintenance_window"]
-        if wanted is None:
+        given_weekday, given_hour = self.params["maintenance_weekday"], self.params["maintenance_hour"]
+        if given_weekday is None and given_hour is None:
             return None
-        weekday = _given_or(wanted["weekday"], current, "weekday")
-        hour = _given_or(wanted["starting_hour"], current, "starting_hour")
+        weekday = _given_or(given_weekday, current, "weekday")
+        hour = _given_or(given_hour, current, "starting_hour")
         if weekday is None or hour is None:
             raise TaskFailed(
-                "Database '%s' reports no maintenance window to complete: give both maintenance_window.weekday and "
-                "maintenance_window.starting_hour." % self.name
+                "Database '%s' reports no maintenance window to complete: give both maintenance_weekday and "
+                "maintenance_hour." % self.name
             )
         return weekday, hour
 
@@ -181,11 +177,10 @@ class SettingsTask(DatabaseResource):
         self.changed = True
         return answered["maintenance_window"] if answered and answered["maintenance_window"] else planned
 
-    def _apply_periodic_backups(
-        self, api: DatabaseAPI, current: dict[str, Any], wanted: dict[str, Any]
-    ) -> dict[str, Any]:
-        enabled = wanted["enabled"] if wanted["enabled"] not in (None, current["enabled"]) else None
-        hour = wanted["scheduled_at"]
+    def _apply_periodic_backups(self, api: DatabaseAPI, current: dict[str, Any]) -> dict[str, Any]:
+        wanted = self.params["periodic_backups"]
+        enabled = wanted if wanted is not None and wanted != current["enabled"] else None
+        hour = self.params["periodic_backups_hour"]
         if hour is not None and current["scheduled_at"] == [hour]:
             hour = None
         if enabled is None and hour is None:
@@ -209,13 +204,11 @@ def _given_or(given: Optional[int], current: Optional[dict[str, Any]], key: str)
 
 
 def check_input(params: dict[str, Any]) -> Optional[str]:
-    window = params["maintenance_window"] or {}
-    backups = params["periodic_backups"] or {}
     reasons = (
         invalid_name_reason(params["database"]),
-        invalid_weekday_reason(window.get("weekday")),
-        invalid_hour_reason("maintenance_window.starting_hour", window.get("starting_hour")),
-        invalid_hour_reason("periodic_backups.scheduled_at", backups.get("scheduled_at")),
+        invalid_weekday_reason(params["maintenance_weekday"]),
+        invalid_hour_reason("maintenance_hour", params["maintenance_hour"]),
+        invalid_hour_reason("periodic_backups_hour", params["periodic_backups_hour"]),
     )
     return next((reason for reason in reasons if reason), None)
 
@@ -225,16 +218,12 @@ DECLARATION = ModuleDeclaration(
     check_input=check_input,
     options=dict(
         database=dict(type="str", required=True),
-        maintenance_window=dict(type="dict", options=dict(
-            weekday=dict(type="int"),
-            starting_hour=dict(type="int"),
-        ), required_one_of=[["weekday", "starting_hour"]]),
-        periodic_backups=dict(type="dict", options=dict(
-            enabled=dict(type="bool"),
-            scheduled_at=dict(type="int"),
-        ), required_one_of=[["enabled", "scheduled_at"]]),
+        maintenance_weekday=dict(type="int"),
+        maintenance_hour=dict(type="int"),
+        periodic_backups=dict(type="bool"),
+        periodic_backups_hour=dict(type="int"),
     ),
-    required_one_of=[["maintenance_window", "periodic_backups"]],
+    required_one_of=[["maintenance_weekday", "maintenance_hour", "periodic_backups", "periodic_backups_hour"]],
 )
 
 

@@ -15,14 +15,29 @@ import yaml
 
 from ansible_collections.scalingo.cloud.plugins.modules import (
     scalingo_database,
+    scalingo_database_backup,
     scalingo_database_firewall,
     scalingo_database_info,
+    scalingo_database_restore,
+    scalingo_database_settings,
     scalingo_database_user,
 )
 from tests.unit.conftest import ModuleOutcome
 from tests.unit.helpers import API_URL, CONNECTION_ARGS, expect_exchange
 from tests.unit.plugins.modules.test_scalingo_database_firewall import ADDON_TOKEN, DB_API, database_with_rules
 from tests.unit.plugins.modules.test_scalingo_database_firewall import args as firewall_args
+from tests.unit.plugins.modules.test_scalingo_database_backup import BACKUPS_URL, LINK, api_backup, database_found
+from tests.unit.plugins.modules.test_scalingo_database_backup import args as backup_args
+from tests.unit.plugins.modules.test_scalingo_database_restore import (
+    OPERATION_URL,
+    RESTORE_URL,
+    WINDOW,
+    operation,
+    window_given,
+)
+from tests.unit.plugins.modules.test_scalingo_database_restore import args as restore_args
+from tests.unit.plugins.modules.test_scalingo_database_settings import api_database, database_reads
+from tests.unit.plugins.modules.test_scalingo_database_settings import args as settings_args
 from tests.unit.plugins.modules.test_scalingo_database_user import USERS_URL, database_with_users
 from tests.unit.plugins.modules.test_scalingo_database_user import args as user_args
 
@@ -92,8 +107,15 @@ def test_scalingo_database_info_returns_what_it_documents(
     api.add(responses.POST, ADDONS_URL + "/ad-1/token", json={"addon": {"id": "ad-1", "token": ADDON_TOKEN}})
     api.add(responses.GET, DB_API + "/api/databases/ad-1/firewall_rules", json={"rules": [RULE]})
     api.add(responses.GET, DB_API + "/api/databases/ad-1/users", json={"database-users": [USER]})
-    api.add(responses.GET, DB_API + "/api/databases/ad-1", json={"database": {"id": "d", "status": "running"}})
-    includes = {"include_%s" % detail: True for detail in ("status", "url", "endpoints", "firewall_rules", "users")}
+    api.add(responses.GET, DB_API + "/api/databases/ad-1", json=api_database())
+    api.add(responses.GET, DB_API + "/api/databases/ad-1/backups", json={"database_backups": [api_backup()]})
+    api.add(responses.GET, DB_API + "/api/databases/ad-1/pitr/recovery_window", json={"recovery_window": WINDOW})
+    api.add(responses.GET, DB_API + "/api/databases/ad-1/maintenance", json={"maintenance": [
+        {"id": "mt-1", "database_id": "d", "type": "postgresql-minor-upgrade", "status": "done",
+         "started_at": "2026-11-01T03:00:00Z", "ended_at": "2026-11-01T03:30:00Z"}], "meta": {}})
+    details = ("status", "url", "endpoints", "firewall_rules", "users", "settings", "backups", "recovery_window",
+               "maintenance")
+    includes = {"include_%s" % detail: True for detail in details}
 
     outcome = run_module(
         scalingo_database_info.main, dict(CONNECTION_ARGS, database_api_url=DB_API, database_api="legacy", **includes, **args)
@@ -104,8 +126,11 @@ def test_scalingo_database_info_returns_what_it_documents(
     # Rules and users are documented by the modules that manage them.
     assert returned["databases"].pop("firewall_rules") == documented_shape(scalingo_database_firewall)["rules"]
     assert returned["databases"].pop("users") == documented_shape(scalingo_database_user)["user"]
+    assert returned["databases"].pop("settings") == documented_shape(scalingo_database_settings)["settings"]
+    assert returned["databases"].pop("backups") == documented_shape(scalingo_database_backup)["backup"]
     documented = documented_shape(scalingo_database_info)
-    assert documented["databases"].pop("firewall_rules") == {} and documented["databases"].pop("users") == {}
+    for elsewhere in ("firewall_rules", "users", "settings", "backups"):
+        assert documented["databases"].pop(elsewhere) == {}
     assert returned == documented
 
 
@@ -127,3 +152,36 @@ def test_scalingo_database_user_returns_what_it_documents(api: responses.Request
 
     result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
     assert returned_shape(result) == documented_shape(scalingo_database_user)
+
+
+def test_scalingo_database_settings_returns_what_it_documents(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_reads(api, api_database())
+
+    outcome = run_module(scalingo_database_settings.main, settings_args(periodic_backups=True))
+
+    result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
+    assert returned_shape(result) == documented_shape(scalingo_database_settings)
+
+
+def test_scalingo_database_backup_returns_what_it_documents(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_found(api)
+    api.add(responses.POST, BACKUPS_URL, json={"database_backup": api_backup()}, status=201)
+    api.add(responses.GET, BACKUPS_URL, json={"database_backups": [api_backup(status="done")]})
+    api.add(responses.GET, BACKUPS_URL + "/bk-2/archive", json={"download_url": LINK})
+
+    outcome = run_module(scalingo_database_backup.main, backup_args(download_url=True))
+
+    result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
+    assert returned_shape(result) == documented_shape(scalingo_database_backup)
+
+
+def test_scalingo_database_restore_returns_what_it_documents(api: responses.RequestsMock, run_module: RunModule) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
+    api.add(responses.GET, OPERATION_URL, json=operation("done"))
+    api.add(responses.GET, DB_API + "/api/databases/ad-1", json={"database": {"id": "d", "status": "running"}})
+
+    outcome = run_module(scalingo_database_restore.main, restore_args())
+
+    result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
+    assert returned_shape(result) == documented_shape(scalingo_database_restore)

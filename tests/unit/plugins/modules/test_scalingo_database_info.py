@@ -239,3 +239,72 @@ def test_rules_users_and_endpoints_cost_what_the_docs_say(api: responses.Request
         ("GET", LIST_URL + "/%s/endpoints" % FIRST["id"]), ("POST", app + "/addons/ad-1/token"),
         ("GET", db_api + "/api/databases/ad-1/firewall_rules"), ("GET", db_api + "/api/databases/ad-1/users"),
     ]
+
+
+def test_backups_recovery_window_settings_and_maintenance_each_cost_their_reads(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    db_api = "https://db-api.test.invalid"
+    database_api = db_api + "/api/databases/ad-1"
+    app = API_URL + "/v1/apps/" + FIRST["id"]
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL + "/" + FIRST["name"], json={"database": FIRST})
+    api.add(responses.GET, app + "/addons", json={"addons": [
+        {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p", "name": "x"}, "status": "running"}]})
+    api.add(responses.POST, app + "/addons/ad-1/token", json={"addon": {"id": "ad-1", "token": "eyJh.eyJl.c2ln"}})
+    api.add(responses.GET, database_api, json={"database": {
+        "id": "d", "status": "running", "maintenance_window": {"weekday_utc": 0, "starting_hour_utc": 3},
+        "periodic_backups_enabled": True, "periodic_backups_scheduled_at": [1]}})
+    api.add(responses.GET, database_api + "/backups", json={"database_backups": [
+        {"id": "bk-1", "name": "n", "status": "done", "method": "periodic", "size": 1, "created_at": "c",
+         "started_at": "s", "database_id": "d"}]})
+    api.add(responses.GET, database_api + "/pitr/recovery_window", json={"recovery_window": {
+        "earliest_recoverable_at": "2026-11-28T10:00:00Z"}})
+    maintenance = [{"id": "mt-%d" % index, "type": "t", "status": "done", "started_at": None, "ended_at": None,
+                    "database_id": "d"} for index in range(3)]
+    api.add(responses.GET, database_api + "/maintenance", json={"maintenance": maintenance[:2], "meta": {
+        "pagination": {"current_page": 1, "next_page": 2, "total_pages": 2}}},
+        match=[responses.matchers.query_param_matcher({"page": "1"})])
+    api.add(responses.GET, database_api + "/maintenance", json={"maintenance": maintenance[2:], "meta": {
+        "pagination": {"current_page": 2, "next_page": None, "total_pages": 2}}},
+        match=[responses.matchers.query_param_matcher({"page": "2"})])
+
+    outcome = run_module(scalingo_database_info.main, dict(
+        CONNECTION_ARGS, name=FIRST["name"], database_api_url=db_api, database_api="legacy",
+        include_settings=True, include_backups=True, include_recovery_window=True, include_maintenance=True,
+    ))
+
+    [database] = outcome.result["databases"]
+    assert database["settings"] == {
+        "maintenance_window": {"weekday": 0, "weekday_name": "Sunday", "starting_hour": 3, "duration_in_hours": None},
+        "periodic_backups": {"enabled": True, "scheduled_at": [1]}}
+    assert database["backups"] == [{"id": "bk-1", "name": "n", "status": "done", "method": "periodic", "size": 1,
+                                    "created_at": "c", "started_at": "s"}]
+    assert database["recovery_window"] == {"earliest_recoverable_at": "2026-11-28T10:00:00Z",
+                                           "latest_recoverable_at": None}
+    assert [entry["id"] for entry in database["maintenance"]] == ["mt-0", "mt-1", "mt-2"]
+    assert "database_id" not in database["maintenance"][0]
+    assert sent(api)[4:] == [
+        ("GET", database_api), ("GET", database_api + "/backups"), ("GET", database_api + "/pitr/recovery_window"),
+        ("GET", database_api + "/maintenance?page=1"), ("GET", database_api + "/maintenance?page=2"),
+    ]
+
+
+def test_a_maintenance_history_whose_pages_go_back_fails_clearly(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    db_api = "https://db-api.test.invalid"
+    app = API_URL + "/v1/apps/" + FIRST["id"]
+    expect_exchange(api)
+    api.add(responses.GET, LIST_URL + "/" + FIRST["name"], json={"database": FIRST})
+    api.add(responses.GET, app + "/addons", json={"addons": [
+        {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p", "name": "x"}, "status": "running"}]})
+    api.add(responses.POST, app + "/addons/ad-1/token", json={"addon": {"id": "ad-1", "token": "eyJh.eyJl.c2ln"}})
+    api.add(responses.GET, db_api + "/api/databases/ad-1/maintenance", json={"maintenance": [], "meta": {
+        "pagination": {"current_page": 1, "next_page": 1}}})
+
+    outcome = run_module(scalingo_database_info.main, dict(
+        CONNECTION_ARGS, name=FIRST["name"], database_api_url=db_api, database_api="legacy", include_maintenance=True))
+
+    assert outcome.failed
+    assert "the pagination comes back to page 1" in outcome.result["msg"]

@@ -59,7 +59,7 @@ def test_a_new_window_is_sent_as_the_cli_sends_it(api: responses.RequestsMock, r
     database_reads(api, api_database())
     api.add(responses.PATCH, DATABASE_URL, json=api_database(weekday=0, hour=4))
 
-    outcome = run_module(scalingo_database_settings.main, args(maintenance_window={"weekday": 0, "starting_hour": 4}),
+    outcome = run_module(scalingo_database_settings.main, args(maintenance_weekday=0, maintenance_hour=4),
                          diff=True)
 
     assert outcome.result["changed"] is True
@@ -73,7 +73,7 @@ def test_a_part_left_out_keeps_the_current_value(api: responses.RequestsMock, ru
     database_reads(api, api_database(weekday=5, hour=3))
     api.add(responses.PATCH, DATABASE_URL, json=api_database(weekday=5, hour=22))
 
-    outcome = run_module(scalingo_database_settings.main, args(maintenance_window={"starting_hour": 22}))
+    outcome = run_module(scalingo_database_settings.main, args(maintenance_hour=22))
 
     assert outcome.result["settings"]["maintenance_window"]["starting_hour"] == 22
     assert writes(api) == [("PATCH", DATABASE_URL, {"database": {"maintenance_window": {
@@ -84,7 +84,7 @@ def test_settings_already_so_change_nothing(api: responses.RequestsMock, run_mod
     database_reads(api, api_database(weekday=0, hour=4, enabled=True, scheduled=(1,)))
 
     outcome = run_module(scalingo_database_settings.main, args(
-        maintenance_window={"weekday": 0, "starting_hour": 4}, periodic_backups={"enabled": True, "scheduled_at": 1}))
+        maintenance_weekday=0, maintenance_hour=4, periodic_backups=True, periodic_backups_hour=1))
 
     assert outcome.result == {"changed": False, "settings": settings(0, 4, True, (1,))}
     assert writes(api) == []
@@ -94,7 +94,7 @@ def test_periodic_backups_send_only_what_changes(api: responses.RequestsMock, ru
     database_reads(api, api_database(enabled=True, scheduled=(2,)))
     api.add(responses.PATCH, DATABASE_URL, json=api_database(enabled=False, scheduled=(2,)))
 
-    outcome = run_module(scalingo_database_settings.main, args(periodic_backups={"enabled": False, "scheduled_at": 2}))
+    outcome = run_module(scalingo_database_settings.main, args(periodic_backups=False, periodic_backups_hour=2))
 
     assert outcome.result["settings"]["periodic_backups"] == {"enabled": False, "scheduled_at": [2]}
     assert writes(api) == [("PATCH", DATABASE_URL, {"database": {"periodic_backups_enabled": False}})]
@@ -108,7 +108,7 @@ def test_the_window_and_the_backups_are_two_writes_as_in_go_scalingo(
     api.add(responses.PATCH, DATABASE_URL, json=api_database(weekday=6, scheduled=(23,)))
 
     outcome = run_module(scalingo_database_settings.main, args(
-        maintenance_window={"weekday": 6}, periodic_backups={"scheduled_at": 23}))
+        maintenance_weekday=6, periodic_backups_hour=23))
 
     assert outcome.result["settings"] == settings(weekday=6, scheduled=(23,))
     assert writes(api) == [
@@ -121,7 +121,7 @@ def test_the_window_and_the_backups_are_two_writes_as_in_go_scalingo(
 def test_the_hour_is_read_as_a_list_or_alone(api: responses.RequestsMock, run_module: RunModule, scheduled: Any) -> None:
     database_reads(api, api_database(scheduled=scheduled))
 
-    outcome = run_module(scalingo_database_settings.main, args(periodic_backups={"scheduled_at": 2}))
+    outcome = run_module(scalingo_database_settings.main, args(periodic_backups_hour=2))
 
     assert outcome.result["changed"] is False
     assert outcome.result["settings"]["periodic_backups"]["scheduled_at"] == [2]
@@ -131,7 +131,7 @@ def test_several_hours_are_made_the_one_asked_for(api: responses.RequestsMock, r
     database_reads(api, api_database(scheduled=(2, 14)))
     api.add(responses.PATCH, DATABASE_URL, json=api_database(scheduled=(2,)))
 
-    outcome = run_module(scalingo_database_settings.main, args(periodic_backups={"scheduled_at": 2}))
+    outcome = run_module(scalingo_database_settings.main, args(periodic_backups_hour=2))
 
     assert outcome.result["changed"] is True
     assert writes(api) == [("PATCH", DATABASE_URL, {"database": {"periodic_backups_scheduled_at": 2}})]
@@ -141,7 +141,7 @@ def test_an_empty_answer_to_the_write_reports_what_was_sent(api: responses.Reque
     database_reads(api, api_database())
     api.add(responses.PATCH, DATABASE_URL, body="", status=204)
 
-    outcome = run_module(scalingo_database_settings.main, args(maintenance_window={"weekday": 3, "starting_hour": 1}))
+    outcome = run_module(scalingo_database_settings.main, args(maintenance_weekday=3, maintenance_hour=1))
 
     assert outcome.result["changed"] is True
     assert outcome.result["settings"]["maintenance_window"] == {
@@ -152,7 +152,7 @@ def test_check_mode_reads_and_writes_nothing(api: responses.RequestsMock, run_mo
     database_reads(api, api_database())
 
     outcome = run_module(scalingo_database_settings.main, args(
-        maintenance_window={"weekday": 0, "starting_hour": 4}, periodic_backups={"enabled": False}),
+        maintenance_weekday=0, maintenance_hour=4, periodic_backups=False),
         check_mode=True, diff=True)
 
     assert outcome.result["changed"] is True
@@ -161,13 +161,12 @@ def test_check_mode_reads_and_writes_nothing(api: responses.RequestsMock, run_mo
 
 
 @pytest.mark.parametrize("given, reason", [
-    ({"maintenance_window": {"weekday": 7}}, "maintenance_window.weekday is 7: it must be 0 (Sunday) to 6 (Saturday)"),
-    ({"maintenance_window": {"weekday": -1}}, "maintenance_window.weekday is -1"),
-    ({"maintenance_window": {"starting_hour": 24}}, "maintenance_window.starting_hour is 24: it must be an hour"),
-    ({"periodic_backups": {"scheduled_at": 25}}, "periodic_backups.scheduled_at is 25"),
-    ({}, "one of the following is required: maintenance_window, periodic_backups"),
-    ({"maintenance_window": {}}, "one of the following is required: weekday, starting_hour"),
-], ids=["weekday-7", "weekday-negative", "hour-24", "backup-hour-25", "nothing", "empty-window"])
+    ({"maintenance_weekday": 7}, "Option maintenance_weekday is 7: it must be 0 (Sunday) to 6 (Saturday)."),
+    ({"maintenance_weekday": -1}, "maintenance_weekday is -1"),
+    ({"maintenance_hour": 24}, "Option maintenance_hour is 24: it must be an hour of the day, UTC, 0 to 23."),
+    ({"periodic_backups_hour": 25}, "periodic_backups_hour is 25"),
+    ({}, "one of the following is required: maintenance_weekday, maintenance_hour, periodic_backups"),
+], ids=["weekday-7", "weekday-negative", "hour-24", "backup-hour-25", "nothing"])
 def test_bad_input_fails_before_any_request(
     api: responses.RequestsMock, run_module: RunModule, given: dict[str, Any], reason: str
 ) -> None:
@@ -184,7 +183,7 @@ def test_a_refused_write_fails_with_the_apis_reason_and_changes_nothing(
     database_reads(api, api_database())
     api.add(responses.PATCH, DATABASE_URL, json={"errors": {"maintenance_window": ["is locked"]}}, status=422)
 
-    outcome = run_module(scalingo_database_settings.main, args(maintenance_window={"weekday": 0, "starting_hour": 4}))
+    outcome = run_module(scalingo_database_settings.main, args(maintenance_weekday=0, maintenance_hour=4))
 
     assert outcome.failed and outcome.result.get("changed") is not True
     assert "set the maintenance window of database 'orders-production'" in outcome.result["msg"]
@@ -197,7 +196,7 @@ def test_a_failure_after_the_first_write_says_changed(api: responses.RequestsMoc
     api.add(responses.PATCH, DATABASE_URL, json={"errors": {"periodic_backups_scheduled_at": ["no"]}}, status=422)
 
     outcome = run_module(scalingo_database_settings.main, args(
-        maintenance_window={"weekday": 0, "starting_hour": 4}, periodic_backups={"scheduled_at": 5}))
+        maintenance_weekday=0, maintenance_hour=4, periodic_backups_hour=5))
 
     assert outcome.failed and outcome.result["changed"] is True
 
@@ -207,8 +206,8 @@ def test_no_window_to_complete_fails_with_a_sentence(api: responses.RequestsMock
     del answer["database"]["maintenance_window"]
     database_reads(api, answer)
 
-    outcome = run_module(scalingo_database_settings.main, args(maintenance_window={"weekday": 2}))
+    outcome = run_module(scalingo_database_settings.main, args(maintenance_weekday=2))
 
     assert outcome.failed
-    assert "give both maintenance_window.weekday and maintenance_window.starting_hour" in outcome.result["msg"]
+    assert "give both maintenance_weekday and maintenance_hour" in outcome.result["msg"]
     assert writes(api) == []
