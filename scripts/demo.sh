@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install the collection, start the Scalingo simulator on loopback,
-# run examples/provision.yml twice (first "changed", then "ok"), print examples/report.yml's table,
+# run examples/provision.yml twice (first "changed", then "ok"), print examples/report.yml's table, back up
+# and restore a database with examples/recovery.yml,
 # stop the simulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,3 +24,4 @@ run_example() {
 run_example "first run of examples/provision.yml: creates the databases" provision.yml
 run_example "second run of examples/provision.yml: nothing left to do" provision.yml
 run_example "examples/report.yml: every database as a table" report.yml
+run_example "examples/recovery.yml: a backup, the recovery window, a restore" recovery.yml

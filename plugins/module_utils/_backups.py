@@ -34,7 +34,7 @@ OPERATION_ERROR = "error"
 BACKUP_FIELDS = ("id", "name", "status", "method", "size", "created_at", "started_at")
 MAINTENANCE_FIELDS = ("id", "type", "status", "started_at", "ended_at")
 # The answers with which the API says a backup call does not apply to a database, rather than that it failed.
-NOT_APPLICABLE_STATUSES = (400, 403, 404, 422)
+NOT_APPLICABLE_STATUSES = (403, 404, 422)
 # A clock a little ahead of the API's still names a time the API has seen.
 CLOCK_SKEW = timedelta(minutes=1)
 _FIRST_POLL_INTERVAL = 2.0

@@ -55,7 +55,9 @@ class ModuleDeclaration:
     shares are added to them. The constraints take the forms ``AnsibleModule``
     takes. ``check_input`` gives a sentence for a wrong value the spec cannot
     express (a name's syntax, say), or None; it runs after the shared checks
-    and before ``logic``, so before any request.
+    and before ``logic``, so before any request. ``secret_results`` name the
+    result keys that may hold a secret (a download link, say): a result that
+    holds one is shown censored, whatever the task's ``no_log``.
     """
 
     options: Mapping[str, Dict[str, Any]]
@@ -67,6 +69,11 @@ class ModuleDeclaration:
     required_one_of: Sequence[Sequence[str]] = ()
     required_if: Sequence[Sequence[Any]] = ()
     required_by: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    secret_results: Sequence[str] = ()
+
+    def holds_secrets(self, result: Mapping[str, Any]) -> bool:
+        """Whether ``result`` carries one of the secrets this module may return."""
+        return any(result.get(key) for key in self.secret_results)
 
     def argument_spec(self) -> Params:
         """A fresh copy every time: validators fill in what they are given."""

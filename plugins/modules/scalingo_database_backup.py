@@ -65,13 +65,13 @@ EXAMPLES = r"""
     wait_timeout: 1800
   register: backup
 
-# The link is a secret: it lets anyone download the data. Keep no_log on every task that handles it.
+# The link is a secret: it lets anyone download the data. The task's output is censored; keep no_log on every
+# task that handles the link.
 - name: Get a link to download the backup's archive
   scalingo.cloud.scalingo_database_backup:
     database: orders-production
     download_url: true
   register: archived
-  no_log: true
 """
 
 RETURN = r"""
@@ -111,7 +111,8 @@ backup:
 download_url:
   description:
     - A link to download the backup's archive; it expires after a while.
-    - A secret. Register the result with C(no_log) on the task.
+    - A secret. A result that holds it is shown censored, at every verbosity, as with C(no_log) on the task;
+      C(register) still gets it. Keep C(no_log) on the tasks that use it.
   returned: when O(download_url=true) and not in check mode
   type: str
 """
@@ -187,6 +188,7 @@ DECLARATION = ModuleDeclaration(
         wait_timeout=dict(type="int", default=3600),
         download_url=dict(type="bool", default=False),
     ),
+    secret_results=("download_url",),
 )
 
 

@@ -83,10 +83,12 @@ EXAMPLES = r"""
     include_recovery_window: true
   register: orders
 
-- name: Restore the database to how it was before the faulty migration
+# The time is RFC 3339 with its offset, such as 2026-12-05T14:30:00Z. In a runbook it comes from the operator
+# (-e restore_to=..., or an AWX survey); here the latest recoverable time is the default.
+- name: Restore the database to the time asked for, and wait until it runs again
   scalingo.cloud.scalingo_database_restore:
     database: orders-production
-    restore_time: "2026-12-05T14:30:00Z"
+    restore_time: "{{ restore_to | default(orders.databases[0].recovery_window.latest_recoverable_at) }}"
     confirm: orders-production
     wait_timeout: 3600
 """

@@ -55,6 +55,15 @@ class ScalingoModuleAction(NormalAction):
     declaration: ModuleDeclaration
 
     def run(self, tmp: Optional[str] = None, task_vars: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+        result = self._run_where_it_should(tmp, task_vars)
+        if self.declaration.holds_secrets(result):
+            # Ansible shows a result so marked censored in every callback, at every verbosity, as with no_log on
+            # the task; a module's own process cannot mark it (Ansible strips such keys from a module's result),
+            # its action can, on both paths. register: still gets the whole result.
+            result["_ansible_no_log"] = True
+        return result
+
+    def _run_where_it_should(self, tmp: Optional[str], task_vars: Optional[dict[str, Any]]) -> dict[str, Any]:
         action = self._task.resolved_action or self._task.action
         try:
             reason = self._reason_to_run_on_target(task_vars or {})

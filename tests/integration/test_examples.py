@@ -33,6 +33,8 @@ def test_the_modules_examples_run(simulator: RunningSimulator, run_playbook: Run
     playbook = tmp_path / "examples.yml"
     play = {"name": "Module examples", "hosts": "localhost", "gather_facts": False, "vars": VAULT, "tasks": tasks}
     playbook.write_text(yaml.safe_dump([play]))
+    # The examples of backups and restores take a database that runs, as the one they name would.
+    simulator.app.set_provisioning_polls(0)
 
     run = run_playbook(playbook)
 
@@ -60,10 +62,26 @@ def test_provision_converges_then_changes_nothing(simulator: RunningSimulator, r
     assert '"firewall rules changed: orders-production"' in first.output
     assert '"users changed: orders-production: reporting"' in first.output
     assert '"firewall rules changed: -"' in second.output and '"users changed: -"' in second.output
+    assert '"maintenance window or periodic backups changed: orders-production"' in first.output
+    assert '"maintenance window or periodic backups changed: -"' in second.output
     production = simulator.app.record("orders-production")
     assert sorted(rule["cidr"] or rule["range_id"] for rule in production.firewall_rules) == [
         "203.0.113.0/24", "man-osc-fr1-egress"]
     assert production.users["reporting"]["read_only"] is True
+    assert production.maintenance_window["weekday_utc"] == 0 and production.periodic_backups_scheduled_at == [1]
+
+
+def test_recovery_backs_up_shows_the_window_and_restores(simulator: RunningSimulator, run_playbook: RunPlaybook) -> None:
+    simulator.app.add_database("orders-production")
+
+    run = run_playbook(EXAMPLES / "recovery.yml")
+
+    assert run.succeeded, run.output
+    assert "backups: 2, of which manual: 1" in run.output
+    assert "daily backups: at 02:00 UTC" in run.output
+    assert "orders-production restored to 20" in run.output and "; it is running" in run.output
+    record = simulator.app.record("orders-production")
+    assert len(simulator.app.recovery.of(record).restored_to) == 1
 
 
 def test_access_rotates_a_password_and_shows_who_may_connect(

@@ -98,7 +98,7 @@ class RecoveryRoutes:
         if refusal is not None:
             return refusal
         if record.current_status() != "running":
-            return _json({"error": "the database is %s: a backup needs it running" % record.current_status()}, 400)
+            return _json({"error": "the database is not running yet: a backup needs it running"}, 400)
         recovery = self.of(record)
         backup = {
             "id": "bk-" + secrets.token_hex(8), "name": "%s_%s" % (_stamp(), record.name.replace("-", "_")),

@@ -121,7 +121,7 @@ def test_a_wait_that_runs_out_says_the_backup_goes_on(api: responses.RequestsMoc
     assert "is still 'running' after 0 seconds; it goes on" in outcome.result["msg"]
 
 
-@pytest.mark.parametrize("status", [403, 404, 422, 400])
+@pytest.mark.parametrize("status", [403, 404, 422])
 def test_an_api_saying_backups_do_not_apply_gets_a_sentence(
     api: responses.RequestsMock, run_module: RunModule, status: int
 ) -> None:
@@ -135,9 +135,12 @@ def test_an_api_saying_backups_do_not_apply_gets_a_sentence(
     assert "Scalingo documents only point-in-time recovery as managed" in outcome.result["msg"]
 
 
-def test_a_server_error_is_not_taken_for_backups_not_applying(api: responses.RequestsMock, run_module: RunModule) -> None:
+@pytest.mark.parametrize("status", [400, 500])
+def test_other_refusals_are_not_taken_for_backups_not_applying(
+    api: responses.RequestsMock, run_module: RunModule, status: int
+) -> None:
     database_found(api)
-    api.add(responses.POST, BACKUPS_URL, json={"error": "boom"}, status=500)
+    api.add(responses.POST, BACKUPS_URL, json={"error": "the database is not running yet"}, status=status)
 
     outcome = run_module(scalingo_database_backup.main, args())
 
