@@ -345,19 +345,16 @@ def list_maintenance(api: DatabaseAPI) -> list[dict[str, Any]]:
     """The database's maintenance operations, past and planned, every page of them."""
     path = _database_path(api, "maintenance")
     found: list[dict[str, Any]] = []
-    page = 1
-    for _ in range(_MAX_PAGES):
+    for page in range(1, _MAX_PAGES + 1):
         answer, items = get_list(api, path, "maintenance", params={"page": page})
         found.extend(_maintenance_view(item) for item in items if isinstance(item, dict))
         following = next_page(answer)
         if following is None:
             return found
-        if following <= page:
-            raise ScalingoAPIError(
-                "GET", path, None, "unexpected answer: the pagination comes back to page %d" % following)
-        page = following
+        if following != page + 1:
+            message = "unexpected answer: the pagination goes from page %d to page %d" % (page, following)
+            raise ScalingoAPIError("GET", path, None, message)
     raise ScalingoAPIError("GET", path, None, "unexpected answer: more than %d pages of maintenance" % _MAX_PAGES)
-
 
 
 def _maintenance_view(item: dict[str, Any]) -> dict[str, Any]:

@@ -134,6 +134,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._module import Modu
 from ansible_collections.scalingo.cloud.plugins.module_utils._resources import DatabaseResource
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
+
 class BackupTask(DatabaseResource):
     def run(self) -> dict[str, Any]:
         with api_errors_fail_task("read the addon of database '%s'" % self.name):

@@ -167,7 +167,8 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFa
 class RestoreTask(DatabaseResource):
     def run(self) -> dict[str, Any]:
         moment = parse_restore_time(self.params["restore_time"])
-        assert moment is not None  # check_input refused anything else
+        if moment is None:  # check_input refused it already; for the type checker
+            raise TaskFailed(invalid_restore_time_reason(self.params["restore_time"], datetime.now(timezone.utc)) or "")
         with api_errors_fail_task("read the recovery window of database '%s'" % self.name):
             api = self.database_api()
             window = recovery_window(api)

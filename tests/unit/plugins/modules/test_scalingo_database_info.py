@@ -307,4 +307,4 @@ def test_a_maintenance_history_whose_pages_go_back_fails_clearly(
         CONNECTION_ARGS, name=FIRST["name"], database_api_url=db_api, database_api="legacy", include_maintenance=True))
 
     assert outcome.failed
-    assert "the pagination comes back to page 1" in outcome.result["msg"]
+    assert "the pagination goes from page 1 to page 1" in outcome.result["msg"]
