@@ -296,20 +296,30 @@ def operation_view(operation: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_operation(client: ScalingoClient, api: DatabaseAPI, app_id: str, operation_id: str) -> dict[str, Any]:
-    """An operation, from the Database API; where it has no such route, from the main API's operations of the app."""
+def read_operation(
+    client: ScalingoClient, api: DatabaseAPI, app_id: str, operation_id: str, on_database_api: bool = True
+) -> tuple[dict[str, Any], bool]:
+    """An operation, and whether the Database API served it.
+
+    From the Database API while ``on_database_api``, and where it has no such route, from the main API's operations
+    of the app, as go-scalingo reads them; the caller passes the second value on, so later polls go straight there.
+    """
     path = _database_path(api, "operations", operation_id)
-    try:
-        answer = api.get(path)
-    except ScalingoAPIError as error:
-        if not error.no_such_route:
-            raise
+    answer: Any = None
+    if on_database_api:
+        try:
+            answer = api.get(path)
+        except ScalingoAPIError as error:
+            if not error.no_such_route:
+                raise
+            on_database_api = False
+    if not on_database_api:
         path = "/v1/apps/%s/operations/%s" % (quote(app_id, safe=""), quote(operation_id, safe=""))
         answer = client.get(path)
     operation = answer.get("operation", answer) if isinstance(answer, dict) else None
     if not isinstance(operation, dict) or not isinstance(operation.get("status"), str):
         raise ScalingoAPIError("GET", path, None, "unexpected answer: an operation without a status")
-    return operation_view(dict(operation, id=operation.get("id") or operation_id))
+    return operation_view(dict(operation, id=operation.get("id") or operation_id)), on_database_api
 
 
 def wait_for_operation(

@@ -194,9 +194,13 @@ class RestoreTask(DatabaseResource):
 
     def _follow(self, api: DatabaseAPI, operation: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
         database_id = self.database()["id"]
+        # Once the Database API said it has no operations, the polls after go straight to the main API.
+        where = {"on_database_api": True}
 
         def read() -> dict[str, Any]:
-            return read_operation(self.client, api, database_id, operation["id"])
+            current, where["on_database_api"] = read_operation(
+                self.client, api, database_id, operation["id"], where["on_database_api"])
+            return current
 
         try:
             with api_errors_fail_task("read the restore's operation of database '%s'" % self.name, **result):

@@ -91,14 +91,16 @@ def test_operations_are_read_from_the_main_api_where_the_database_api_has_no_suc
     window_given(api)
     api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
     api.add(responses.GET, OPERATION_URL, body="404 page not found\n", status=404, content_type="text/plain")
+    api.add(responses.GET, APP_OPERATION_URL, json=operation("running"))
     api.add(responses.GET, APP_OPERATION_URL, json=operation("done"))
     database_status(api, "running")
 
     outcome = run_module(scalingo_database_restore.main, args())
 
     assert outcome.result["operation"]["status"] == "done"
+    # The second poll goes straight to the main API.
     assert [call.request.url for call in api.calls if "operations" in call.request.url] == [
-        OPERATION_URL, APP_OPERATION_URL]
+        OPERATION_URL, APP_OPERATION_URL, APP_OPERATION_URL]
 
 
 def test_the_apis_own_404_of_an_operation_is_no_reason_to_look_elsewhere(
