@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import IN_WORKER, ON_TARGET
-from tests.simulator import RunningSimulator
+from tests.simulator import Fault, RunningSimulator
 from tests.simulator.recovery import add_maintenance
 
 NAME = "orders-production"
@@ -165,3 +165,26 @@ def test_info_includes_backups_the_recovery_window_and_every_page_of_maintenance
     assert run.succeeded, run.output
     pages = [request for request in simulator.app.state.requests if request.path.endswith("/maintenance")]
     assert len(pages) == 3
+
+
+def test_a_backup_whose_answer_was_lost_says_changed(simulator: RunningSimulator, run_task: Any) -> None:
+    simulator.app.add_database(NAME)
+    # A gateway that took the backup to the API and lost its answer.
+    simulator.app.inject(Fault("POST", "/api/databases/*/backups", status=502, body="<html>Bad gateway</html>",
+                               apply_first=True, times=5))
+
+    run = run_task("scalingo_database_backup", {"database": NAME}, checks=("result is failed", "result is changed"))
+
+    assert run.succeeded, run.output
+    record = simulator.app.record(NAME)
+    assert [backup["method"] for backup in simulator.app.recovery.of(record).backups] == ["periodic", "manual"]
+
+
+def test_a_read_of_the_recovery_window_that_fails_once_is_retried(simulator: RunningSimulator, run_task: Any) -> None:
+    simulator.app.add_database(NAME)
+    simulator.app.inject(Fault("GET", "/api/databases/*/pitr/recovery_window", status=503, retry_after="0"))
+
+    run = run_task("scalingo_database_info", {"name": NAME, "include_recovery_window": True}, checks=(
+        "result is success", "result.databases[0].recovery_window.latest_recoverable_at is string"))
+
+    assert run.succeeded, run.output
