@@ -81,9 +81,19 @@ def invalid_hour_reason(option: str, hour: Optional[int]) -> Optional[str]:
 def read_settings(api: DatabaseAPI) -> dict[str, Any]:
     """The database's maintenance window and periodic backups, from ``GET /databases/{addon}``."""
     path = _database_path(api)
-    answer = api.get(path)
+    try:
+        answer = api.get(path)
+    except ScalingoAPIError as error:
+        if error.is_not_found:
+            # As database_status reads it: a database being created is not known here for a while.
+            error.message += (
+                "; a database still being created is not known here for a while: its settings can be read once it runs")
+        raise
     database = answer.get("database") if isinstance(answer, dict) else None
-    if not isinstance(database, dict) or not database:
+    if database == {}:
+        raise ScalingoAPIError("GET", path, None, "the database is still being created: its settings can be read "
+                               "once it runs")
+    if not isinstance(database, dict):
         raise ScalingoAPIError("GET", path, None, "unexpected answer: no database")
     return settings_view(database)
 

@@ -211,3 +211,19 @@ def test_no_window_to_complete_fails_with_a_sentence(api: responses.RequestsMock
     assert outcome.failed
     assert "give both maintenance_weekday and maintenance_hour" in outcome.result["msg"]
     assert writes(api) == []
+
+
+@pytest.mark.parametrize("answer", [{"json": {"error": "database not found"}, "status": 404},
+                                    {"json": {"database": {}}, "status": 200}], ids=["404", "empty"])
+def test_a_database_still_being_created_says_so(
+    api: responses.RequestsMock, run_module: RunModule, answer: dict[str, Any]
+) -> None:
+    database_with_addon(api)
+    addon_token_given(api)
+    api.add(responses.GET, DATABASE_URL, **answer)
+
+    outcome = run_module(scalingo_database_settings.main, args(maintenance_hour=4))
+
+    assert outcome.failed and outcome.result.get("changed") is not True
+    assert "still being created" in outcome.result["msg"]
+    assert writes(api) == []
