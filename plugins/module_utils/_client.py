@@ -62,6 +62,7 @@ RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 # Answers after which a request with side effects may or may not have been applied.
 AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _BACKOFF_BASE = 1.0
 _BACKOFF_CAP = 30.0
 # How much of an answer one read asks for.
@@ -556,10 +557,14 @@ class ScalingoClient:
         try:
             return response.json()
         except ValueError:
+            # A 2xx says a write was applied, whatever its body.
+            applied = method not in SAFE_METHODS
             if _answers_hold_secrets(path):
-                raise ScalingoAPIError(method, path, None, "unexpected answer: " + unquoted_error_details(response))
+                raise ScalingoAPIError(
+                    method, path, None, "unexpected answer: " + unquoted_error_details(response), may_have_applied=applied
+                ) from None
             message = "unexpected answer, not JSON: %s" % error_details(response, self._redact)[0]
-            raise ScalingoAPIError(method, path, None, message) from None
+            raise ScalingoAPIError(method, path, None, message, may_have_applied=applied) from None
 
     def _redact(self, text: str) -> str:
         # An API or a proxy may echo what it was sent; never pass a token on, whole or in part.

@@ -193,6 +193,27 @@ def test_a_success_that_is_not_json_is_an_error(api: responses.RequestsMock) -> 
         make_client().get("/v1/databases")
 
 
+@pytest.mark.parametrize("method", ["POST", "PATCH", "PUT", "DELETE"])
+def test_a_write_answered_2xx_but_not_json_may_have_applied(api: responses.RequestsMock, method: str) -> None:
+    expect_exchange(api)
+    api.add(method, API_URL + "/v1/projects", body="<html>ok</html>", status=200, content_type="text/html")
+
+    with pytest.raises(ScalingoAPIError, match="not JSON") as raised:
+        make_client().request(method, "/v1/projects", body={})
+
+    assert raised.value.may_have_applied
+
+
+def test_a_read_answered_2xx_but_not_json_changed_nothing(api: responses.RequestsMock) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, API_URL + "/v1/projects", body="<html>ok</html>", status=200, content_type="text/html")
+
+    with pytest.raises(ScalingoAPIError) as raised:
+        make_client().get("/v1/projects")
+
+    assert not raised.value.may_have_applied
+
+
 def test_the_host_in_a_connection_error_drops_credentials_from_the_url(api: responses.RequestsMock) -> None:
     api.add(responses.POST, "https://user:secret@auth.test.invalid/v1/tokens/exchange", body=connection_refused())
 
