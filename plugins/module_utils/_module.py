@@ -43,6 +43,10 @@ Logic = Callable[[Params, bool, bool, Warn], Result]
 InputCheck = Callable[[Params], Optional[str]]
 
 
+# ansible-core's check of an int option raises OverflowError on an infinite float (YAML's .inf) instead of failing.
+INFINITE_NUMBER = "An option that takes a whole number was given an infinite one: give a whole number."
+
+
 def _no_more_checks(params: Params) -> Optional[str]:
     return None
 
@@ -106,11 +110,21 @@ class ModuleDeclaration:
             warn(warning)
         return self.logic(params, check_mode, diff, warn)
 
+    def unchecked_argument_spec(self) -> Params:
+        """The options, each taken as it came (to fail with when the checks cannot run); no_log ones stay hidden."""
+        return {
+            name: {"type": "raw", "no_log": bool(option.get("no_log"))} for name, option in self.argument_spec().items()
+        }
+
     def main(self) -> None:
         """Run the module in its own process, as Ansible runs it on a target."""
-        module = AnsibleModule(
-            argument_spec=self.argument_spec(), supports_check_mode=self.supports_check_mode, **self.constraints()
-        )
+        try:
+            module = AnsibleModule(
+                argument_spec=self.argument_spec(), supports_check_mode=self.supports_check_mode, **self.constraints()
+            )
+        except OverflowError:
+            AnsibleModule(argument_spec=self.unchecked_argument_spec(), supports_check_mode=True).fail_json(
+                msg=INFINITE_NUMBER)
         if not HAS_REQUESTS:
             module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         try:

@@ -33,7 +33,7 @@ from ansible.release import __version__ as ANSIBLE_VERSION
 from ansible.utils.display import Display
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import HAS_REQUESTS
-from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.module_utils._module import INFINITE_NUMBER, ModuleDeclaration
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed
 
 # The transport of ansible.builtin.local, however the play names it: commands run on the controller as the user
@@ -133,9 +133,16 @@ def run_in_worker(
     """
     warnings: list[str] = []
     with environment_of_task(environment):
-        validation = ArgumentSpecValidator(declaration.argument_spec(), **declaration.constraints()).validate(args)
+        infinite = False
+        try:
+            validation = ArgumentSpecValidator(declaration.argument_spec(), **declaration.constraints()).validate(args)
+        except OverflowError:
+            infinite = True
+            validation = ArgumentSpecValidator(declaration.unchecked_argument_spec()).validate(args)
         params = validation.validated_parameters
         try:
+            if infinite:
+                raise TaskFailed(INFINITE_NUMBER)
             if validation.error_messages:
                 raise TaskFailed(validation_message(action, validation))
             if check_mode and not declaration.supports_check_mode:

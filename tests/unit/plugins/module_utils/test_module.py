@@ -6,17 +6,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 from unittest import mock
 
 import pytest
 import responses
 from ansible.module_utils.common import arg_spec
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.module_utils._module import INFINITE_NUMBER, ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_settings
 from ansible_collections.scalingo.cloud.plugins.plugin_utils._action import run_in_worker
 from tests.unit.conftest import ModuleOutcome, run_main
 from tests.unit.helpers import API_TOKEN, CONNECTION_ARGS
+
+RunModule = Callable[..., ModuleOutcome]
+NAME = "orders-production"
 
 ACTION = "scalingo.cloud.scalingo_example"
 
@@ -145,3 +149,12 @@ def test_the_insecure_settings_warning_comes_from_the_shared_start_on_both_paths
     assert in_module.warnings[0].startswith("validate_certs is false")
     assert in_worker["warnings"][0] == in_module.warnings[0]
     assert API_TOKEN not in str(in_worker)
+
+
+def test_an_infinite_whole_number_fails_with_a_sentence_on_both_paths(run_module: RunModule) -> None:
+    # YAML's .inf reaches the module as a float that ansible-core's int check cannot convert.
+    outcome = run_module(scalingo_database_settings.main, dict(CONNECTION_ARGS, database=NAME, maintenance_hour=float("inf")))
+
+    assert outcome.failed
+    assert outcome.result["msg"] == INFINITE_NUMBER
+    assert API_TOKEN not in outcome.text
