@@ -88,11 +88,15 @@ def list_databases(client: ScalingoClient) -> list[dict[str, Any]]:
 
 
 def create_database(
-    client: ScalingoClient, name: str, technology: str, plan: str, project_id: Optional[str] = None
+    client: ScalingoClient, name: str, technology: str, plan: str, project_id: Optional[str] = None,
+    ip_range: Optional[str] = None,
 ) -> dict[str, Any]:
     spec: dict[str, Any] = {"name": name, "technology": technology, "plan": plan}
     if project_id:
         spec["project_id"] = project_id
+    if ip_range:
+        # A database on a private network (go-scalingo's DatabaseCreateParams.IPRange).
+        spec["ip_range"] = ip_range.strip()
     answer = client.post(DATABASES_PATH, {"database": spec})
     try:
         return _database_from_answer(answer, "POST", DATABASES_PATH)
@@ -111,7 +115,8 @@ class Creation:
 
 
 def create_database_once(
-    client: ScalingoClient, name: str, technology: str, plan: str, project_id: Optional[str] = None
+    client: ScalingoClient, name: str, technology: str, plan: str, project_id: Optional[str] = None,
+    ip_range: Optional[str] = None,
 ) -> Creation:
     """Create a database that a lookup just found missing, never making two.
 
@@ -124,7 +129,7 @@ def create_database_once(
     maybe_applied = False
     while True:
         try:
-            return Creation(create_database(client, name, technology, plan, project_id), made_by_us=True)
+            return Creation(create_database(client, name, technology, plan, project_id, ip_range), made_by_us=True)
         except ScalingoAPIError as error:
             if not (error.may_have_applied or _name_taken(error)):
                 raise

@@ -13,9 +13,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI, ScalingoClient
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import find_addon, find_database
 from ansible_collections.scalingo.cloud.plugins.module_utils._options import client_from_params
+from ansible_collections.scalingo.cloud.plugins.module_utils._projects import (
+    list_projects,
+    projects_named,
+    unresolved_project_reason,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
@@ -61,6 +66,22 @@ class ScalingoTask:
                     self.name, found["name"])
             )
         return found
+
+
+def project_id_named(client: ScalingoClient, name: str, missing_ok: bool = False) -> Optional[str]:
+    """The ID of the one project named ``name``, from one list of the account's projects.
+
+    None when no project has the name and ``missing_ok``; otherwise, no project or several fail the task.
+    """
+    with api_errors_fail_task("list projects"):
+        projects = list_projects(client)
+    matches = projects_named(projects, name)
+    if not matches and missing_ok:
+        return None
+    reason = unresolved_project_reason(projects, name)
+    if reason:
+        raise TaskFailed(reason)
+    return str(matches[0]["id"])
 
 
 class DatabaseResource(ScalingoTask):

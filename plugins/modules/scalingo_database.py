@@ -13,7 +13,8 @@ description:
   - With O(state=present), looks the database up by name and creates it only when the Scalingo API answers that it
     does not exist. With O(wait=true), waits until the database is running.
   - An existing database keeps its plan unless O(allow_plan_change=true). An existing database in another project than
-    O(project_id) is moved there. Its technology cannot change; when it differs, the module fails and says so.
+    O(project) or O(project_id) is moved there. Its technology and its IP range cannot change; when either differs,
+    the module fails and says so.
   - With O(state=absent), deletes the database, its data and its backups.
 author:
   - scalingo.cloud maintainers (@scalingo-cloud)
@@ -56,6 +57,26 @@ options:
       - ID of the project the database belongs to.
       - When omitted, a new database goes to the account's default project and an existing one may be in any project.
       - An existing database in another project is moved to this one (in check mode, the move is only reported).
+      - Mutually exclusive with O(project).
+    type: str
+  project:
+    version_added: 1.1.0
+    description:
+      - Name of the project the database belongs to, as O(project_id) but by name (see scalingo.cloud.scalingo_project).
+      - The task lists the account's projects once to find its ID. A name that matches no project, or several, fails
+        and lists the candidates. In check mode, a project that does not exist yet (one an earlier task would
+        create) gives a warning instead, and the database is shown without a project ID.
+      - Mutually exclusive with O(project_id).
+    type: str
+  ip_range:
+    version_added: 1.1.0
+    description:
+      - The private IPv4 network, in CIDR form, of a database on a private network, for example V(10.20.0.0/24). It
+        must lie in V(10.0.0.0/8), V(172.16.0.0/12) or V(192.168.0.0/16), and is checked before any request.
+      - Set at creation only. For an existing database, the module reads its network configuration and fails when
+        its range is another.
+      - The database is then reached from an Outscale net through a peering (see
+        scalingo.cloud.scalingo_database_net_peering).
     type: str
   state:
     version_added: 0.1.0
@@ -110,6 +131,13 @@ EXAMPLES = r"""
     name: orders-production
     plan: postgresql-dr-starter-4096
     project_id: pr-82a3cac5-9b25-473e-b33d-6272b87e636f
+
+- name: Ensure the analytics database exists in the analytics project, on a private network
+  scalingo.cloud.scalingo_database:
+    name: analytics-warehouse
+    plan: postgresql-dr-starter-4096
+    project: analytics
+    ip_range: 10.20.0.0/24
 
 - name: Ensure the staging database exists, in the account's default project
   scalingo.cloud.scalingo_database:
@@ -214,8 +242,12 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     wait_until_running,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._database_access import move_to_project
+from ansible_collections.scalingo.cloud.plugins.module_utils._networking import (
+    invalid_ip_range_reason,
+    network_configuration,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
-from ansible_collections.scalingo.cloud.plugins.module_utils._resources import ScalingoTask
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import ScalingoTask, project_id_named
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
@@ -224,6 +256,9 @@ class DatabaseTask(ScalingoTask):
     # Set once this task changed the plan, and the addon it changed: the wait then first sees the change start.
     plan_changed = False
     addon_id: Optional[str] = None
+    # The project the task names, by ID: the option's, or the one its project name resolves to (see project_id()).
+    _project_id: Optional[str] = None
+    _project_resolved = False
 
     # --- states -------------------------------------------------------------
 
@@ -253,9 +288,11 @@ class DatabaseTask(ScalingoTask):
         desired = self._desired_database()
         if self.check_mode:
             return self._result(changed=True, before=None, after=desired, created=True)
+        project_id = self.project_id()
         with api_errors_fail_task("create database '%s'" % self.name):
             creation: Creation = create_database_once(
-                self.client, self.name, self.params["technology"], self.params["plan"], self.params["project_id"]
+                self.client, self.name, self.params["technology"], self.params["plan"], project_id,
+                self.params["ip_range"],
             )
         if not creation.made_by_us:
             # Another host or job created it between our lookup and our create.
@@ -268,6 +305,7 @@ class DatabaseTask(ScalingoTask):
 
     def _converge(self, existing: dict[str, Any]) -> dict[str, Any]:
         self._fail_on_fixed_differences(existing)
+        self._fail_on_another_ip_range(existing)
         wanted_plan = self.params["plan"]
         plan_differs = wanted_plan is not None and wanted_plan != existing["plan"]
         if plan_differs and not self.params["allow_plan_change"]:
@@ -288,11 +326,14 @@ class DatabaseTask(ScalingoTask):
 
     def _move_to_project(self, existing: dict[str, Any]) -> dict[str, Any]:
         """The database in the task's project, moved there when it is in another."""
-        project_id = self.params["project_id"]
+        project_id = self.project_id()
+        if project_id is None and self.params["project"] is not None:
+            # Check mode, and the project is not there yet: the database would move to it once it is.
+            return dict(existing, project_id=None)
         if project_id is None or project_id == existing["project_id"]:
             return existing
         if not self.check_mode:
-            with api_errors_fail_task("move database '%s' to project '%s'" % (self.name, project_id)):
+            with api_errors_fail_task("move database '%s' to project '%s'" % (self.name, project_id), database=existing):
                 move_to_project(self.client, existing, project_id)
             self.changed = True
         return dict(existing, project_id=project_id)
@@ -351,10 +392,24 @@ class DatabaseTask(ScalingoTask):
         return {
             "id": None,
             "name": self.name,
-            "project_id": self.params["project_id"],
+            "project_id": self.project_id(),
             "technology": self.params["technology"],
             "plan": self.params["plan"],
         }
+
+    def project_id(self) -> Optional[str]:
+        """The ID of the task's project, its name resolved with one list of projects per task; None when unsaid."""
+        if not self._project_resolved:
+            self._project_id = self.params["project_id"]
+            name = self.params["project"]
+            if name is not None:
+                # In check mode, the task that would create the project has not created it.
+                self._project_id = project_id_named(self.client, name, missing_ok=self.check_mode)
+                if self._project_id is None:
+                    self.warn("Project '%s' does not exist (yet): in check mode, the database is shown without a "
+                              "project ID." % name)
+            self._project_resolved = True
+        return self._project_id
 
     def _fail_on_fixed_differences(self, existing: dict[str, Any]) -> None:
         if existing["technology"] != self.params["technology"]:
@@ -362,6 +417,21 @@ class DatabaseTask(ScalingoTask):
                 "Database '%s' already exists and differs from the task: technology is '%s', not '%s'. The "
                 "technology of a database cannot change."
                 % (self.name, existing["technology"], self.params["technology"]),
+                database=existing,
+            )
+
+    def _fail_on_another_ip_range(self, existing: dict[str, Any]) -> None:
+        wanted_range = self.params["ip_range"]
+        if wanted_range is None:
+            return
+        with api_errors_fail_task("read the network configuration of database '%s'" % self.name, database=existing):
+            configuration = network_configuration(self.client, existing)
+        current = (configuration or {}).get("ip_range")
+        if current != wanted_range.strip():
+            raise TaskFailed(
+                "Database '%s' already exists and differs from the task: its IP range is %s, not %s. The IP range "
+                "of a database is set when it is created and cannot change." % (
+                    self.name, current or "none (it is not on a private network)", wanted_range.strip()),
                 database=existing,
             )
 
@@ -395,18 +465,23 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
     """What the argument spec cannot say about the options; checked before any request."""
     return invalid_name_reason(params["name"]) or (
         "Option wait_timeout must be 0 or more seconds." if params["wait_timeout"] < 0 else None
+    ) or (
+        invalid_ip_range_reason(params["ip_range"]) if params["ip_range"] is not None else None
     )
 
 
 DECLARATION = ModuleDeclaration(
     logic=DatabaseTask.logic,
     check_input=check_input,
+    mutually_exclusive=[["project", "project_id"]],
     options=dict(
         name=dict(type="str", required=True),
         technology=dict(type="str", default=TECHNOLOGIES[0], choices=list(TECHNOLOGIES)),
         plan=dict(type="str"),
         allow_plan_change=dict(type="bool", default=False),
         project_id=dict(type="str"),
+        project=dict(type="str"),
+        ip_range=dict(type="str"),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=2400),

@@ -26,6 +26,14 @@ options:
     version_added: 0.1.0
     description:
       - Only return databases of this project.
+      - Mutually exclusive with O(project).
+    type: str
+  project:
+    version_added: 1.1.0
+    description:
+      - Only return databases of the project of this name. The task lists the account's projects once to find its ID;
+        a name that matches no project, or several, fails and lists the candidates.
+      - Mutually exclusive with O(project_id).
     type: str
   include_status:
     description:
@@ -53,6 +61,22 @@ options:
     type: bool
     default: false
     version_added: 1.0.0
+  include_network:
+    description:
+      - Whether to add each database's private network (RV(databases[].network_configuration)), the Outscale
+        account and net it lives in and its IP range, which a net peering is requested against.
+      - Costs one request per database.
+    type: bool
+    default: false
+    version_added: 1.1.0
+  include_net_peerings:
+    description:
+      - Whether to add each database's Outscale net peerings (RV(databases[].net_peerings)), those the API lists as
+        deleted left out.
+      - Costs one request per database.
+    type: bool
+    default: false
+    version_added: 1.1.0
   include_firewall_rules:
     description:
       - Whether to add each database's firewall rules (RV(databases[].firewall_rules)).
@@ -253,6 +277,32 @@ databases:
       type: list
       elements: dict
       version_added: 1.1.0
+    network_configuration:
+      description: The database's private network; V(null) when the API says it has none.
+      returned: when O(include_network=true)
+      type: dict
+      version_added: 1.1.0
+      contains:
+        outscale_account_id:
+          description: The Outscale account of the database's net.
+          type: str
+        outscale_net_id:
+          description: The Outscale net the database lives in.
+          type: str
+          sample: vpc-0a1b2c3d
+        ip_range:
+          description: Its IP range.
+          type: str
+          sample: 10.20.0.0/24
+    net_peerings:
+      description:
+        - The database's Outscale net peerings, each with the keys of the
+          RV(scalingo.cloud.scalingo_database_net_peering#module:net_peerings) that
+          scalingo.cloud.scalingo_database_net_peering returns.
+      returned: when O(include_net_peerings=true)
+      type: list
+      elements: dict
+      version_added: 1.1.0
     recovery_window:
       description: The times the database can be restored to.
       returned: when O(include_recovery_window=true)
@@ -315,7 +365,9 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     list_databases,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.module_utils._networking import list_peerings, network_configuration
 from ansible_collections.scalingo.cloud.plugins.module_utils._options import client_from_params
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import project_id_named
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import api_errors_fail_task
 
 # The details read from the Database API, which need the database's addon.
@@ -352,6 +404,10 @@ def details_of(client: ScalingoClient, database: dict[str, Any], params: dict[st
             details["url"] = connection_url(client, database)
         if params["include_endpoints"]:
             details["endpoints"] = list_endpoints(client, database)
+        if params["include_network"]:
+            details["network_configuration"] = network_configuration(client, database)
+        if params["include_net_peerings"]:
+            details["net_peerings"] = list_peerings(client, database)
         if api is not None and params["include_firewall_rules"]:
             details["firewall_rules"] = list_rules(api)
         if api is not None and params["include_users"]:
@@ -379,7 +435,10 @@ def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[st
     Reading changes nothing, so check mode and diff change nothing either.
     """
     client = client_from_params(params, warn)
-    databases = in_project(fetch_databases(client, params["name"]), params["project_id"])
+    project_id = params["project_id"]
+    if params["project"] is not None:
+        project_id = project_id_named(client, params["project"])
+    databases = in_project(fetch_databases(client, params["name"]), project_id)
     return {
         "changed": False,
         "databases": add_details(client, databases, params),
@@ -388,12 +447,16 @@ def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[st
 
 DECLARATION = ModuleDeclaration(
     logic=run,
+    mutually_exclusive=[["project", "project_id"]],
     options=dict(
         name=dict(type="str"),
         project_id=dict(type="str"),
+        project=dict(type="str"),
         include_status=dict(type="bool", default=False),
         include_url=dict(type="bool", default=False),
         include_endpoints=dict(type="bool", default=False),
+        include_network=dict(type="bool", default=False),
+        include_net_peerings=dict(type="bool", default=False),
         include_firewall_rules=dict(type="bool", default=False),
         include_users=dict(type="bool", default=False),
         include_settings=dict(type="bool", default=False),

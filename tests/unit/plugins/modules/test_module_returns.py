@@ -18,9 +18,11 @@ from ansible_collections.scalingo.cloud.plugins.modules import (
     scalingo_database_backup,
     scalingo_database_firewall,
     scalingo_database_info,
+    scalingo_database_net_peering,
     scalingo_database_restore,
     scalingo_database_settings,
     scalingo_database_user,
+    scalingo_project,
 )
 from tests.unit.conftest import ModuleOutcome
 from tests.unit.helpers import API_URL, CONNECTION_ARGS, expect_exchange
@@ -55,6 +57,9 @@ VARIABLES_URL = API_URL + "/v1/apps/54100930736f7563d5030000/variables"
 ADDON = {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p1", "name": "x"}, "status": "running"}
 RULE = {"id": "fw-1", "type": "custom_range", "cidr": "203.0.113.0/24", "label": "office", "range_id": None}
 USER = {"name": "reporting", "read_only": True, "protected": False, "dbms_attributes": {"password_encryption": "scram-sha-256"}}
+PEERING = {"id": "np-1", "database_id": "d", "status": "active", "outscale_net_peering_id": "pcx-11111111",
+           "outscale_source_net_id": "vpc-2", "outscale_source_net_ip_range": "10.10.0.0/16",
+           "outscale_source_account_id": "2"}
 # Keys every module result carries, documented by Ansible itself rather than by RETURN.
 COMMON_KEYS = {"changed", "diff"}
 
@@ -113,8 +118,11 @@ def test_scalingo_database_info_returns_what_it_documents(
     api.add(responses.GET, DB_API + "/api/databases/ad-1/maintenance", json={"maintenance": [
         {"id": "mt-1", "database_id": "d", "type": "postgresql-minor-upgrade", "status": "done",
          "started_at": "2026-11-01T03:00:00Z", "ended_at": "2026-11-01T03:30:00Z"}], "meta": {}})
+    api.add(responses.GET, API_URL + "/v1/databases/%s/network_configuration" % DATABASE["id"], json={
+        "network_configuration": {"outscale_account_id": "1", "outscale_net_id": "vpc-1", "ip_range": "10.0.0.0/24"}})
+    api.add(responses.GET, API_URL + "/v1/databases/%s/net_peerings" % DATABASE["id"], json={"net_peerings": [PEERING]})
     details = ("status", "url", "endpoints", "firewall_rules", "users", "settings", "backups", "recovery_window",
-               "maintenance")
+               "maintenance", "network", "net_peerings")
     includes = {"include_%s" % detail: True for detail in details}
 
     outcome = run_module(
@@ -128,8 +136,9 @@ def test_scalingo_database_info_returns_what_it_documents(
     assert returned["databases"].pop("users") == documented_shape(scalingo_database_user)["user"]
     assert returned["databases"].pop("settings") == documented_shape(scalingo_database_settings)["settings"]
     assert returned["databases"].pop("backups") == documented_shape(scalingo_database_backup)["backup"]
+    assert returned["databases"].pop("net_peerings") == documented_shape(scalingo_database_net_peering)["net_peerings"]
     documented = documented_shape(scalingo_database_info)
-    for elsewhere in ("firewall_rules", "users", "settings", "backups"):
+    for elsewhere in ("firewall_rules", "users", "settings", "backups", "net_peerings"):
         assert documented["databases"].pop(elsewhere) == {}
     assert returned == documented
 
@@ -185,3 +194,27 @@ def test_scalingo_database_restore_returns_what_it_documents(api: responses.Requ
 
     result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
     assert returned_shape(result) == documented_shape(scalingo_database_restore)
+
+
+def test_scalingo_project_returns_what_it_documents(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, API_URL + "/v1/projects", json={"projects": []})
+    api.add(responses.POST, API_URL + "/v1/projects", json={"project": {"id": "pr-1", "name": "analytics",
+                                                                          "default": False, "flags": {}}}, status=201)
+
+    outcome = run_module(scalingo_project.main, dict(CONNECTION_ARGS, name="analytics"))
+
+    result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
+    assert returned_shape(result) == documented_shape(scalingo_project)
+
+
+def test_scalingo_database_net_peering_returns_what_it_documents(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, API_URL + "/v1/databases/orders-production", json={"database": DATABASE})
+    api.add(responses.GET, API_URL + "/v1/databases/%s/net_peerings" % DATABASE["id"], json={"net_peerings": [PEERING]})
+
+    outcome = run_module(
+        scalingo_database_net_peering.main, dict(CONNECTION_ARGS, database="orders-production", peerings=["pcx-11111111"]))
+
+    result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
+    assert returned_shape(result) == documented_shape(scalingo_database_net_peering)
