@@ -28,6 +28,8 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from .networking import NetworkingRoutes, private_range_errors
+
 DEFAULT_API_TOKEN = "tk-us-simulator-0000000000000000"
 # The project of the API documentation's examples, so that documented examples run as they are.
 DEFAULT_PROJECT_ID = "pr-82a3cac5-9b25-473e-b33d-6272b87e636f"
@@ -142,6 +144,10 @@ class DatabaseRecord:
         default_factory=lambda: {"weekday_utc": 1, "starting_hour_utc": 3, "duration_in_hour": 8})
     periodic_backups_enabled: bool = True
     periodic_backups_scheduled_at: list[int] = field(default_factory=lambda: [2])
+    # Its private network, when it was created on one (ip_range), and its Outscale net peerings (networking.py).
+    ip_range: Optional[str] = None
+    outscale_net_id: str = field(default_factory=lambda: "vpc-" + secrets.token_hex(4))
+    net_peerings: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.users.setdefault(self.default_user, {"name": self.default_user, "read_only": False, "protected": True,
@@ -215,7 +221,11 @@ class RecordedRequest:
 @dataclass
 class SimulatorState:
     api_tokens: set[str]
-    projects: tuple[str, ...] = (DEFAULT_PROJECT_ID, OTHER_PROJECT_ID)
+    # The account's projects by ID (see networking.py); names need not be unique.
+    projects: dict[str, dict[str, Any]] = field(default_factory=lambda: {
+        DEFAULT_PROJECT_ID: {"id": DEFAULT_PROJECT_ID, "name": "default", "default": True, "flags": {}},
+        OTHER_PROJECT_ID: {"id": OTHER_PROJECT_ID, "name": "other", "default": False, "flags": {}},
+    })
     databases: dict[str, DatabaseRecord] = field(default_factory=dict)
     # Status reads a new database, or a plan change, spends before "running"; or, when set, seconds it takes.
     provisioning_polls: int = 1
@@ -263,6 +273,7 @@ class ScalingoSimulator:
         self._lock = threading.Lock()
         # The Database API's layouts on this (the main) host.
         self.recovery = RecoveryRoutes(self)
+        self.networking = NetworkingRoutes(self)
         self._database_api_layouts = [DatabaseAPISimulator(self, MAIN_API), DatabaseAPISimulator(self, MAIN)]
         self._routes = Map(
             [
@@ -274,13 +285,13 @@ class ScalingoSimulator:
                 Rule("/v1/apps/<app_id>", methods=["PUT"], endpoint=self._update_app),
                 Rule("/v1/apps/<app_id>/addons/<addon_id>/token", methods=["POST"], endpoint=self._addon_token),
                 Rule("/v1/databases/<app_id>/endpoints", methods=["GET"], endpoint=self._list_endpoints),
-                Rule("/v1/projects", methods=["GET"], endpoint=self._list_projects),
                 Rule("/v1/apps/<app_id>/addons", methods=["GET"], endpoint=self._list_addons),
                 Rule("/v1/apps/<app_id>/addons/<addon_id>", methods=["PATCH"], endpoint=self._update_addon),
                 Rule("/v1/apps/<app_id>/variables", methods=["GET"], endpoint=self._list_variables),
                 Rule("/v1/addon_providers/<provider>/plans", methods=["GET"], endpoint=self._list_plans),
                 Rule("/v1/apps/<app_id>/operations/<operation_id>", methods=["GET"], endpoint=self._read_operation),
             ]
+            + self.networking.rules()
         )
 
     # --- helpers for tests -------------------------------------------------
@@ -292,9 +303,10 @@ class ScalingoSimulator:
         project_id: str = DEFAULT_PROJECT_ID,
         status: str = "running",
         polls_until_running: int = 0,
+        ip_range: Optional[str] = None,
     ) -> dict[str, Any]:
         """A database; one whose ``status`` is not "running" nor "stopped" runs after ``polls_until_running`` reads."""
-        record = DatabaseRecord(name, plan, project_id)
+        record = DatabaseRecord(name, plan, project_id, ip_range=ip_range)
         if status in (RUNNING, "stopped"):
             record.status = status
         else:
@@ -364,6 +376,20 @@ class ScalingoSimulator:
     def expire_addon_tokens(self) -> None:
         with self._lock:
             self.state.addon_tokens = {token: (addon, 0.0) for token, (addon, _expiry) in self.state.addon_tokens.items()}
+
+    def add_project(self, name: str, default: bool = False) -> dict[str, Any]:
+        """A project of the account; its ID is made up."""
+        with self._lock:
+            project = {"id": "pr-" + secrets.token_hex(16), "name": name, "default": False, "flags": {}}
+            self.state.projects[project["id"]] = project
+            if default:
+                for other in self.state.projects.values():
+                    other["default"] = other is project
+            return dict(project)
+
+    def projects(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(project) for project in self.state.projects.values()]
 
     def databases(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -461,11 +487,12 @@ class ScalingoSimulator:
         record = DatabaseRecord(
             spec["name"],
             spec["plan"],
-            spec.get("project_id") or DEFAULT_PROJECT_ID,
+            spec.get("project_id") or self._default_project_id(),
             technology=spec["technology"],
             # Timed (set_provisioning_seconds), or a number of reads.
             pending=[] if self._running_at() else _creation_reads(self.state.provisioning_polls),
             running_at=self._running_at(),
+            ip_range=spec.get("ip_range"),
         )
         self.state.databases[record.id] = record
         return _json({"database": record.public()}, 201)
@@ -507,11 +534,6 @@ class ScalingoSimulator:
              "port": 30000, "type": "public-rw"},
         ]
         return _json({"endpoints": endpoints}, 200)
-
-    def _list_projects(self, request: Request, body: Any) -> Response:
-        projects = [{"id": project, "name": "project-%d" % index, "default": index == 0}
-                    for index, project in enumerate(self.state.projects)]
-        return _json({"projects": projects}, 200)
 
     def _list_addons(self, request: Request, body: Any, app_id: str) -> Response:
         record = self.state.databases.get(app_id)
@@ -581,7 +603,15 @@ class ScalingoSimulator:
         project_id = spec.get("project_id")
         if project_id is not None and project_id not in self.state.projects:
             errors["project_id"] = ["is not a project of yours"]
+        if "ip_range" in spec:
+            range_errors = private_range_errors(spec["ip_range"])
+            if range_errors:
+                errors["ip_range"] = range_errors
         return errors
+
+    def _default_project_id(self) -> str:
+        return next((project_id for project_id, project in self.state.projects.items() if project["default"]),
+                    DEFAULT_PROJECT_ID)
 
     def _running_at(self) -> Optional[float]:
         seconds = self.state.provisioning_seconds
