@@ -61,13 +61,13 @@ notes:
 EXAMPLES = r"""
 - name: Peer the database with the application's Outscale net, and nothing else
   scalingo.cloud.scalingo_database_net_peering:
-    database: orders-production
+    database: analytics-warehouse
     peerings:
       - pcx-1a2b3c4d
 
 - name: End one peering, leaving the others
   scalingo.cloud.scalingo_database_net_peering:
-    database: orders-production
+    database: analytics-warehouse
     peerings:
       - pcx-1a2b3c4d
     state: absent

@@ -66,19 +66,19 @@ EXAMPLES = r"""
   scalingo.cloud.scalingo_project:
     name: analytics
 
-- name: Make it the account's default project
+- name: Make it the account's default project, where new databases go
   scalingo.cloud.scalingo_project:
     name: analytics
     default: true
 
-- name: Rename it
+- name: Rename the sandbox project (found by its new name the next time)
   scalingo.cloud.scalingo_project:
-    name: analytics
-    new_name: data-platform
+    name: sandbox
+    new_name: playground
 
-- name: Delete it (it must hold nothing)
+- name: Delete the playground project (it must hold nothing)
   scalingo.cloud.scalingo_project:
-    name: data-platform
+    name: playground
     state: absent
 """
 

@@ -33,13 +33,19 @@ def test_the_modules_examples_run(simulator: RunningSimulator, run_playbook: Run
     playbook = tmp_path / "examples.yml"
     play = {"name": "Module examples", "hosts": "localhost", "gather_facts": False, "vars": VAULT, "tasks": tasks}
     playbook.write_text(yaml.safe_dump([play]))
-    # The examples of backups and restores take a database that runs, as the one they name would.
+    # The examples of backups and restores take a database that runs, as the one they name would; the database
+    # examples name a project of the account.
     simulator.app.set_provisioning_polls(0)
+    simulator.app.add_project("analytics")
 
     run = run_playbook(playbook)
 
     assert run.succeeded, run.output
-    assert names(simulator) == ["orders-production", "orders-staging"]  # orders-reporting was created, then deleted
+    # orders-reporting was created, then deleted.
+    assert names(simulator) == ["analytics-warehouse", "orders-production", "orders-staging"]
+    warehouse = simulator.app.record("analytics-warehouse")
+    assert warehouse.ip_range == "10.20.0.0/24" and warehouse.net_peerings[0]["status"] == "deleted"
+    assert [project["name"] for project in simulator.app.projects() if project["default"]] == ["analytics"]
     assert simulator.app.record("orders-staging").plan == "postgresql-dr-starter-8192"
     production = simulator.app.record("orders-production")
     assert sorted(rule["cidr"] or rule["range_id"] for rule in production.firewall_rules) == [
@@ -54,6 +60,9 @@ def test_provision_converges_then_changes_nothing(simulator: RunningSimulator, r
 
     assert first.succeeded, first.output
     assert '"created: orders-production, orders-staging"' in first.output
+    assert '"projects created: orders"' in first.output and '"projects created: -"' in second.output
+    orders = [project for project in simulator.app.projects() if project["name"] == "orders"]
+    assert len(orders) == 1 and simulator.app.record("orders-production").project_id == orders[0]["id"]
     assert second.succeeded, second.output
     assert "changed=0" in second.output
     assert '"created: -"' in second.output
