@@ -26,7 +26,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DOCS = REPO_ROOT / "docs"
 # The guides, in the order of the docs site's table of contents.
-GUIDES = ("guide", "access", "backups", "awx", "performance")
+GUIDES = ("guide", "access", "backups", "networking", "awx", "performance")
 LABEL = "ansible_collections.scalingo.cloud.docsite.%s"
 MODULE_LINK = re.compile(r"\]\(modules/scalingo\.cloud\.(\w+)_module\.rst\)")
 GUIDE_LINK = re.compile(r"\]\((%s)\.md(#[\w-]+)?\)" % "|".join(GUIDES))
