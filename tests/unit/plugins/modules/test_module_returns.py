@@ -199,8 +199,8 @@ def test_scalingo_database_restore_returns_what_it_documents(api: responses.Requ
 def test_scalingo_project_returns_what_it_documents(api: responses.RequestsMock, run_module: RunModule) -> None:
     expect_exchange(api)
     api.add(responses.GET, API_URL + "/v1/projects", json={"projects": []})
-    api.add(responses.POST, API_URL + "/v1/projects", json={"project": {"id": "pr-1", "name": "analytics",
-                                                                          "default": False, "flags": {}}}, status=201)
+    created = {"id": "pr-1", "name": "analytics", "default": False, "flags": {}}
+    api.add(responses.POST, API_URL + "/v1/projects", json={"project": created}, status=201)
 
     outcome = run_module(scalingo_project.main, dict(CONNECTION_ARGS, name="analytics"))
 
