@@ -122,6 +122,25 @@ notes:
     C(module_defaults) and the action group C(group/scalingo.cloud.scalingo).
 """
 
+    # The options of the modules about something of a database (plugins/module_utils/_resources.py,
+    # DATABASE_ID_OPTIONS).
+    DATABASE_IDS = r"""
+options:
+  database_id:
+    version_added: 1.1.0
+    description:
+      - ID of the database O(database) names, as scalingo.cloud.scalingo_database returns it (RV(ignore:database.id))
+        or an earlier task of a module like this one returns it (RV(ignore:database_id)).
+      - Given, the module does not look the database up, and trusts the ID to be that of O(database).
+    type: str
+  addon_id:
+    version_added: 1.1.0
+    description:
+      - ID of the database's addon, as an earlier task of a module like this one returns it (RV(ignore:addon_id)).
+      - Given with O(database_id), the module does not read the addon either. Requires O(database_id).
+    type: str
+"""
+
     ATTRIBUTES = r"""
 attributes:
   check_mode:

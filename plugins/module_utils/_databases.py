@@ -64,18 +64,22 @@ def find_database(client: ScalingoClient, ref: str) -> Optional[dict[str, Any]]:
     return _database_from_answer(answer, "GET", path)
 
 
-def list_databases(client: ScalingoClient) -> list[dict[str, Any]]:
+def list_databases(client: ScalingoClient, complete_only: bool = False) -> list[dict[str, Any]]:
     """Every database the token can see, following pagination when the API offers it.
 
     A next page that was already read would repeat databases without end: it fails, as does a list longer
-    than _MAX_PAGES pages.
+    than _MAX_PAGES pages. With ``complete_only``, an item that lacks one of the documented fields is left out:
+    a list may say less than a lookup, and a missing plan must not read as another plan.
     """
     databases: list[dict[str, Any]] = []
     read: set[int] = set()
     page: Optional[int] = None
     while len(read) < _MAX_PAGES:
         answer, items = get_list(client, DATABASES_PATH, "databases", params=None if page is None else {"page": page})
-        databases.extend(database_view(item, "GET", DATABASES_PATH) for item in items)
+        databases.extend(
+            database_view(item, "GET", DATABASES_PATH) for item in items
+            if not complete_only or _holds_every_field(item)
+        )
         read.add(page or _current_page(answer))
         page = next_page(answer)
         if page is None:
@@ -85,6 +89,13 @@ def list_databases(client: ScalingoClient) -> list[dict[str, Any]]:
                 "GET", DATABASES_PATH, None, "unexpected answer: the pagination comes back to page %d, already read" % page
             )
     raise ScalingoAPIError("GET", DATABASES_PATH, None, "unexpected answer: more than %d pages of databases" % _MAX_PAGES)
+
+
+def _holds_every_field(item: Any) -> bool:
+    # Every field there, and all but the project (a database may have none) filled in.
+    return isinstance(item, dict) and all(field in item for field in DATABASE_FIELDS) and all(
+        isinstance(item[field], str) and item[field] for field in DATABASE_FIELDS if field != "project_id"
+    )
 
 
 def create_database(

@@ -123,6 +123,11 @@ attributes:
     details: Reads are sent (lookup, plans); creates, plan changes and deletes are not, and nothing is waited for.
   diff_mode:
     support: full
+notes:
+  - In steady state a task costs one request, the lookup of the database by name. The items of a loop run on the
+    controller share one list of the account's databases, read at their second lookup, and answer from it; a name
+    the list does not hold is still looked up by name, and the database is created only when that lookup answers
+    404. On a target, each item looks its database up.
 """
 
 EXAMPLES = r"""
@@ -247,7 +252,11 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._networking import 
     network_configuration,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
-from ansible_collections.scalingo.cloud.plugins.module_utils._resources import ScalingoTask, project_id_named
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
+    ScalingoTask,
+    account_databases,
+    project_id_named,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
@@ -279,6 +288,7 @@ class DatabaseTask(ScalingoTask):
             with api_errors_fail_task("delete database '%s'" % self.name):
                 delete_database(self.client, existing)
             self.changed = True
+            account_databases(self.client).strike(self.name)
         # An absent task reports the database it deleted.
         return dict(self._result(changed=True, before=existing, after=None), database=existing)
 
@@ -294,6 +304,7 @@ class DatabaseTask(ScalingoTask):
                 self.client, self.name, self.params["technology"], self.params["plan"], project_id,
                 self.params["ip_range"],
             )
+        account_databases(self.client).write(creation.database)
         if not creation.made_by_us:
             # Another host or job created it between our lookup and our create.
             return self._converge(creation.database)
@@ -319,6 +330,8 @@ class DatabaseTask(ScalingoTask):
         if plan_differs:
             self._change_plan(existing, wanted_plan)
             wanted = dict(wanted, plan=wanted_plan)
+            if not self.check_mode:
+                account_databases(self.client).write(wanted)
         result = self._result(
             changed=wanted != existing, before=existing, after=wanted, status=self._wait(wanted), created=False
         )
@@ -336,6 +349,7 @@ class DatabaseTask(ScalingoTask):
             with api_errors_fail_task("move database '%s' to project '%s'" % (self.name, project_id), database=existing):
                 move_to_project(self.client, existing, project_id)
             self.changed = True
+            account_databases(self.client).write(dict(existing, project_id=project_id))
         return dict(existing, project_id=project_id)
 
     def _change_plan(self, database: dict[str, Any], plan: str) -> None:

@@ -50,9 +50,11 @@ attributes:
 extends_documentation_fragment:
   - scalingo.cloud.scalingo
   - scalingo.cloud.scalingo.attributes
+  - scalingo.cloud.scalingo.database_ids
 notes:
-  - Costs, in requests, a lookup of the database and of its addon, the backup's request, one read of the list of
-    backups per poll while it waits (every 2 seconds at first, up to every 30), and one for the link.
+  - Costs, in requests, a lookup of the database and of its addon (none for what O(database_id) and O(addon_id) give),
+    the backup's request, one read of the list of backups per poll while it waits (every 2 seconds at first, up to
+    every 30), and one for the link.
 seealso:
   - module: scalingo.cloud.scalingo_database_restore
   - module: scalingo.cloud.scalingo_database_settings
@@ -75,6 +77,18 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+database_id:
+  description: ID of the database, to pass on as O(database_id) to the next task about it.
+  returned: success
+  type: str
+  version_added: 1.1.0
+  sample: 54100930736f7563d5030000
+addon_id:
+  description: ID of the database's addon, to pass on as O(addon_id) to the next task about it.
+  returned: when the task read the addon, or was given it
+  type: str
+  version_added: 1.1.0
+  sample: ad-0bd4a9a9-ec71-4fc5-a0fb-23ac7b8f9d5e
 backup:
   description: The backup as the API describes it; in check mode, V(null).
   returned: success
@@ -129,9 +143,13 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._backups import (
     wait_for_backup,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
-from ansible_collections.scalingo.cloud.plugins.module_utils._databases import invalid_name_reason
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
-from ansible_collections.scalingo.cloud.plugins.module_utils._resources import DatabaseResource
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
+    DATABASE_ID_OPTIONS,
+    DATABASE_ID_REQUIRED_BY,
+    DatabaseResource,
+    invalid_database_reason,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
@@ -177,17 +195,19 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
         return "Option download_url needs wait: true: a backup has an archive only once it is done."
     if params["wait_timeout"] < 0:
         return "Option wait_timeout is %d: it must be 0 or more seconds." % params["wait_timeout"]
-    return invalid_name_reason(params["database"])
+    return invalid_database_reason(params)
 
 
 DECLARATION = ModuleDeclaration(
     logic=BackupTask.logic,
     check_input=check_input,
+    required_by=DATABASE_ID_REQUIRED_BY,
     options=dict(
         database=dict(type="str", required=True),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=3600),
         download_url=dict(type="bool", default=False),
+        **DATABASE_ID_OPTIONS,
     ),
     secret_results=("download_url",),
 )

@@ -75,9 +75,11 @@ attributes:
 extends_documentation_fragment:
   - scalingo.cloud.scalingo
   - scalingo.cloud.scalingo.attributes
+  - scalingo.cloud.scalingo.database_ids
 notes:
-  - Costs, in requests, a lookup of the database and of its addon, an addon token (cached like the bearer token),
-    the list of rules, the list of managed ranges when a rule names one, and one request per rule created or deleted.
+  - Costs, in requests, a lookup of the database and of its addon (none for what O(database_id) and O(addon_id) give),
+    an addon token (cached like the bearer token), the list of rules, the list of managed ranges when a rule names
+    one by name or by an ID none of the database's rules has, and one request per rule created or deleted.
 """
 
 EXAMPLES = r"""
@@ -106,6 +108,18 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+database_id:
+  description: ID of the database, to pass on as O(database_id) to the next task about it.
+  returned: success
+  type: str
+  version_added: 1.1.0
+  sample: 54100930736f7563d5030000
+addon_id:
+  description: ID of the database's addon, to pass on as O(addon_id) to the next task about it.
+  returned: when the task read the addon, or was given it
+  type: str
+  version_added: 1.1.0
+  sample: ad-0bd4a9a9-ec71-4fc5-a0fb-23ac7b8f9d5e
 rules:
   description: The database's firewall rules after the task (in check mode, as they would be).
   returned: success
@@ -150,9 +164,13 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._database_access im
     relabel_rule,
     rule_key,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils._databases import invalid_name_reason
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
-from ansible_collections.scalingo.cloud.plugins.module_utils._resources import DatabaseResource
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
+    DATABASE_ID_OPTIONS,
+    DATABASE_ID_REQUIRED_BY,
+    DatabaseResource,
+    invalid_database_reason,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
@@ -161,7 +179,7 @@ class FirewallTask(DatabaseResource):
         with api_errors_fail_task("read the firewall rules of database '%s'" % self.name):
             api = self.database_api()
             existing = list_rules(api)
-            wanted = self._wanted_rules(api)
+            wanted = self._wanted_rules(api, existing)
         relabels: list[tuple[dict[str, Any], str]] = []
         relabelled: list[dict[str, Any]] = []
         if self.params["state"] == "absent":
@@ -178,16 +196,24 @@ class FirewallTask(DatabaseResource):
         after = unchanged + self._relabel(api, relabels) + self._apply(api, doomed, missing)
         return self.result(bool(doomed or missing or relabels), "rules", _in_order(existing), _in_order(after))
 
-    def _wanted_rules(self, api: DatabaseAPI) -> list[dict[str, Any]]:
-        """The listed rules as the API writes them, each once, managed ranges named by their IDs."""
+    def _wanted_rules(self, api: DatabaseAPI, existing: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The listed rules as the API writes them, each once, managed ranges named by their IDs.
+
+        A managed range named by the ID of one of the database's rules is that range: only other names need the
+        list of Scalingo's ranges.
+        """
+        in_rules = {rule["range_id"] for rule in existing if rule["type"] == MANAGED_RANGE}
         ranges: Optional[list[dict[str, str]]] = None
         wanted: dict[tuple[str, str, str], dict[str, Any]] = {}
         for listed in self.params["rules"]:
-            if listed["managed_range"] is None:
+            reference = listed["managed_range"]
+            if reference is None:
                 rule = {"type": CUSTOM_RANGE, "cidr": canonical_cidr(listed["cidr"]), "label": listed["label"] or ""}
+            elif reference in in_rules:
+                rule = {"type": MANAGED_RANGE, "range_id": reference}
             else:
                 ranges = ranges if ranges is not None else list_managed_ranges(api)
-                rule = {"type": MANAGED_RANGE, "range_id": self._range_id(listed["managed_range"], ranges)}
+                rule = {"type": MANAGED_RANGE, "range_id": self._range_id(reference, ranges)}
             wanted.setdefault(rule_key(rule), dict({"id": None, "cidr": None, "label": None, "range_id": None}, **rule))
         return list(wanted.values())
 
@@ -273,7 +299,7 @@ def _in_order(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def check_input(params: dict[str, Any]) -> Optional[str]:
     """Every rule, before any request: nothing is written when one is wrong."""
-    reason = invalid_name_reason(params["database"])
+    reason = invalid_database_reason(params)
     for rule in params["rules"]:
         reason = reason or (invalid_cidr_reason(rule["cidr"]) if rule["cidr"] is not None else None)
     distinct = {
@@ -287,6 +313,7 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
 DECLARATION = ModuleDeclaration(
     logic=FirewallTask.logic,
     check_input=check_input,
+    required_by=DATABASE_ID_REQUIRED_BY,
     options=dict(
         database=dict(type="str", required=True),
         rules=dict(
@@ -300,6 +327,7 @@ DECLARATION = ModuleDeclaration(
         ),
         purge=dict(type="bool", default=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
+        **DATABASE_ID_OPTIONS,
     ),
 )
 

@@ -54,6 +54,7 @@ attributes:
 extends_documentation_fragment:
   - scalingo.cloud.scalingo
   - scalingo.cloud.scalingo.attributes
+  - scalingo.cloud.scalingo.database_ids
 notes:
   - Costs a lookup of the database, the list of its peerings, and one request per peering created or deleted.
 """
@@ -74,6 +75,18 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+database_id:
+  description: ID of the database, to pass on as O(database_id) to the next task about it.
+  returned: success
+  type: str
+  version_added: 1.1.0
+  sample: 54100930736f7563d5030000
+addon_id:
+  description: ID of the database's addon, to pass on as O(addon_id) to the next task about it.
+  returned: when the task read the addon, or was given it
+  type: str
+  version_added: 1.1.0
+  sample: ad-0bd4a9a9-ec71-4fc5-a0fb-23ac7b8f9d5e
 net_peerings:
   description: The database's peerings after the task (in check mode, as they would be), sorted by Outscale ID.
   returned: success
@@ -107,7 +120,6 @@ net_peerings:
 
 from typing import Any, Optional
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._databases import invalid_name_reason
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
 from ansible_collections.scalingo.cloud.plugins.module_utils._networking import (
     PEERING_FIELDS,
@@ -116,7 +128,12 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._networking import 
     invalid_peering_id_reason,
     list_peerings,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils._resources import DatabaseResource
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
+    DATABASE_ID_OPTIONS,
+    DATABASE_ID_REQUIRED_BY,
+    DatabaseResource,
+    invalid_database_reason,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import api_errors_fail_task
 
 
@@ -161,18 +178,20 @@ def _in_order(peerings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def check_input(params: dict[str, Any]) -> Optional[str]:
     """Every ID, before any request: nothing is written when one is wrong."""
-    reasons = [invalid_name_reason(params["database"])] + [invalid_peering_id_reason(text) for text in params["peerings"]]
+    reasons = [invalid_database_reason(params)] + [invalid_peering_id_reason(text) for text in params["peerings"]]
     return next((reason for reason in reasons if reason), None)
 
 
 DECLARATION = ModuleDeclaration(
     logic=NetPeeringTask.logic,
     check_input=check_input,
+    required_by=DATABASE_ID_REQUIRED_BY,
     options=dict(
         database=dict(type="str", required=True),
         peerings=dict(type="list", elements="str", default=[]),
         purge=dict(type="bool", default=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
+        **DATABASE_ID_OPTIONS,
     ),
 )
 

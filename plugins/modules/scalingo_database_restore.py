@@ -65,8 +65,10 @@ attributes:
 extends_documentation_fragment:
   - scalingo.cloud.scalingo
   - scalingo.cloud.scalingo.attributes
+  - scalingo.cloud.scalingo.database_ids
 notes:
-  - Costs, in requests, a lookup of the database and of its addon, the recovery window, the restore, and while it
+  - Costs, in requests, a lookup of the database and of its addon (none for what O(database_id) and O(addon_id) give),
+    the recovery window, the restore, and while it
     waits one read of the operation per poll (every 2 seconds at first, up to every 30), then of the database's
     status.
   - The restore's operation is read from the Database API; where it has no such route, from the main API's
@@ -94,6 +96,18 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+database_id:
+  description: ID of the database, to pass on as O(database_id) to the next task about it.
+  returned: success
+  type: str
+  version_added: 1.1.0
+  sample: 54100930736f7563d5030000
+addon_id:
+  description: ID of the database's addon, to pass on as O(addon_id) to the next task about it.
+  returned: when the task read the addon, or was given it
+  type: str
+  version_added: 1.1.0
+  sample: ad-0bd4a9a9-ec71-4fc5-a0fb-23ac7b8f9d5e
 restore_time:
   description: The time the database is restored to, in UTC.
   returned: success
@@ -156,11 +170,15 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._backups import (
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     NotRunning,
-    invalid_name_reason,
     wait_until_running,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
-from ansible_collections.scalingo.cloud.plugins.module_utils._resources import DatabaseResource
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
+    DATABASE_ID_OPTIONS,
+    DATABASE_ID_REQUIRED_BY,
+    DatabaseResource,
+    invalid_database_reason,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
@@ -243,19 +261,21 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
         )
     if params["wait_timeout"] < 0:
         return "Option wait_timeout is %d: it must be 0 or more seconds." % params["wait_timeout"]
-    return invalid_name_reason(params["database"]) or invalid_restore_time_reason(
+    return invalid_database_reason(params) or invalid_restore_time_reason(
         params["restore_time"], datetime.now(timezone.utc))
 
 
 DECLARATION = ModuleDeclaration(
     logic=RestoreTask.logic,
     check_input=check_input,
+    required_by=DATABASE_ID_REQUIRED_BY,
     options=dict(
         database=dict(type="str", required=True),
         restore_time=dict(type="str", required=True),
         confirm=dict(type="str", required=True),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=3600),
+        **DATABASE_ID_OPTIONS,
     ),
 )
 

@@ -55,8 +55,10 @@ attributes:
 extends_documentation_fragment:
   - scalingo.cloud.scalingo
   - scalingo.cloud.scalingo.attributes
+  - scalingo.cloud.scalingo.database_ids
 notes:
-  - Costs, in requests, a lookup of the database and of its addon, a read of the database in the Database API, and
+  - Costs, in requests, a lookup of the database and of its addon (none for what O(database_id) and O(addon_id) give),
+    a read of the database in the Database API, and
     one write for the window and one for the periodic backups when they change, as Scalingo's own clients send them.
 seealso:
   - module: scalingo.cloud.scalingo_database_backup
@@ -79,6 +81,18 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+database_id:
+  description: ID of the database, to pass on as O(database_id) to the next task about it.
+  returned: success
+  type: str
+  version_added: 1.1.0
+  sample: 54100930736f7563d5030000
+addon_id:
+  description: ID of the database's addon, to pass on as O(addon_id) to the next task about it.
+  returned: when the task read the addon, or was given it
+  type: str
+  version_added: 1.1.0
+  sample: ad-0bd4a9a9-ec71-4fc5-a0fb-23ac7b8f9d5e
 settings:
   description: The database's settings after the task (in check mode, what they would be).
   returned: success
@@ -130,9 +144,13 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._backups import (
     set_periodic_backups,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
-from ansible_collections.scalingo.cloud.plugins.module_utils._databases import invalid_name_reason
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
-from ansible_collections.scalingo.cloud.plugins.module_utils._resources import DatabaseResource
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
+    DATABASE_ID_OPTIONS,
+    DATABASE_ID_REQUIRED_BY,
+    DatabaseResource,
+    invalid_database_reason,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
@@ -205,7 +223,7 @@ def _given_or(given: Optional[int], current: Optional[dict[str, Any]], key: str)
 
 def check_input(params: dict[str, Any]) -> Optional[str]:
     reasons = (
-        invalid_name_reason(params["database"]),
+        invalid_database_reason(params),
         invalid_weekday_reason(params["maintenance_weekday"]),
         invalid_hour_reason("maintenance_hour", params["maintenance_hour"]),
         invalid_hour_reason("periodic_backups_hour", params["periodic_backups_hour"]),
@@ -216,12 +234,14 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
 DECLARATION = ModuleDeclaration(
     logic=SettingsTask.logic,
     check_input=check_input,
+    required_by=DATABASE_ID_REQUIRED_BY,
     options=dict(
         database=dict(type="str", required=True),
         maintenance_weekday=dict(type="int"),
         maintenance_hour=dict(type="int"),
         periodic_backups=dict(type="bool"),
         periodic_backups_hour=dict(type="int"),
+        **DATABASE_ID_OPTIONS,
     ),
     required_one_of=[["maintenance_weekday", "maintenance_hour", "periodic_backups", "periodic_backups_hour"]],
 )

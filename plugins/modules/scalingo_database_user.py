@@ -71,9 +71,12 @@ attributes:
 extends_documentation_fragment:
   - scalingo.cloud.scalingo
   - scalingo.cloud.scalingo.attributes
+  - scalingo.cloud.scalingo.database_ids
 notes:
-  - Costs, in requests, a lookup of the database and of its addon, an addon token (cached like the bearer token),
-    the list of users, and for a create or a password change one more read and the write.
+  - Costs, in requests, a lookup of the database and of its addon (none for what O(database_id) and O(addon_id) give),
+    an addon token (cached like the bearer token), the list of users, and for a create or a password change one
+    more read and the write. The items of a loop on the controller read the database, its addon and its list of
+    users once for all.
 """
 
 EXAMPLES = r"""
@@ -109,6 +112,18 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+database_id:
+  description: ID of the database, to pass on as O(database_id) to the next task about it.
+  returned: success
+  type: str
+  version_added: 1.1.0
+  sample: 54100930736f7563d5030000
+addon_id:
+  description: ID of the database's addon, to pass on as O(addon_id) to the next task about it.
+  returned: when the task read the addon, or was given it
+  type: str
+  version_added: 1.1.0
+  sample: ad-0bd4a9a9-ec71-4fc5-a0fb-23ac7b8f9d5e
 user:
   description:
     - The user after the task, as the API describes it. With O(state=absent), the user that was deleted, or an empty
@@ -155,9 +170,13 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._database_access im
     reset_password,
     set_password,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils._databases import invalid_name_reason
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
-from ansible_collections.scalingo.cloud.plugins.module_utils._resources import DatabaseResource
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
+    DATABASE_ID_OPTIONS,
+    DATABASE_ID_REQUIRED_BY,
+    DatabaseResource,
+    invalid_database_reason,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
@@ -167,7 +186,9 @@ class UserTask(DatabaseResource):
         self.on = "user '%s' of database '%s'" % (self.user, self.name)
         with api_errors_fail_task("read the users of database '%s'" % self.name):
             api = self.database_api()
-            existing = next((user for user in list_users(api) if user["name"] == self.user), None)
+            # One list for all the users a loop declares on the database; each item writes its change into it.
+            self.users = self.listed_once("users", lambda: list_users(api))
+            existing = next((user for user in self.users if user["name"] == self.user), None)
         if self.params["state"] == "absent":
             return self._absent(api, existing)
         if existing is None:
@@ -181,6 +202,7 @@ class UserTask(DatabaseResource):
             with api_errors_fail_task("delete " + self.on):
                 delete_user(api, self.user)
             self.changed = True
+            self.users.remove(existing)
         return dict(self.result(True, "user", existing, {}), user=existing)
 
     def _create(self, api: DatabaseAPI) -> dict[str, Any]:
@@ -193,6 +215,7 @@ class UserTask(DatabaseResource):
                 api, database_api_id(api), self.user, self.params["read_only"], self.params["password"]
             )
         self.changed = True
+        self.users.append(user)
         return _with_password(self.result(True, "user", {}, user), generated)
 
     def _converge(self, api: DatabaseAPI, existing: dict[str, Any]) -> dict[str, Any]:
@@ -214,6 +237,7 @@ class UserTask(DatabaseResource):
             else:
                 user = set_password(api, database_api_id(api), self.user, self.params["password"]) or existing
         self.changed = True
+        self.users[self.users.index(existing)] = user
         return _with_password(self.result(True, "user", existing, user), generated)
 
 
@@ -228,7 +252,7 @@ def _yaml(value: bool) -> str:
 def check_input(params: dict[str, Any]) -> Optional[str]:
     password = params["password"]
     reasons = (
-        invalid_name_reason(params["database"]),
+        invalid_database_reason(params),
         invalid_user_name_reason(params["name"]),
         invalid_password_reason(password) if password is not None else None,
     )
@@ -238,6 +262,7 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
 DECLARATION = ModuleDeclaration(
     logic=UserTask.logic,
     check_input=check_input,
+    required_by=DATABASE_ID_REQUIRED_BY,
     options=dict(
         database=dict(type="str", required=True),
         name=dict(type="str", required=True),
@@ -245,6 +270,7 @@ DECLARATION = ModuleDeclaration(
         password=dict(type="str", no_log=True),
         update_password=dict(type="str", default="on_create", choices=["on_create", "always"]),
         state=dict(type="str", default="present", choices=["present", "absent"]),
+        **DATABASE_ID_OPTIONS,
     ),
 )
 

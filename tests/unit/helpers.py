@@ -30,3 +30,14 @@ def basic_auth_header(token: str) -> str:
 
 def json_body(call: Any) -> Any:
     return json.loads(call.request.body)
+
+
+# The database and addon the unit tests of the modules about a database find, as their results name them.
+DATABASE_ID = "54100930736f7563d5030000"
+ADDON_ID = "ad-1"
+
+
+def reached(result: dict[str, Any], database_id: str = DATABASE_ID, addon_id: Any = ADDON_ID) -> dict[str, Any]:
+    """``result`` as a module about a database returns it: with the IDs the next task can be given."""
+    ids = {"database_id": database_id, "addon_id": addon_id}
+    return dict(result, **{key: value for key, value in ids.items() if value is not None})

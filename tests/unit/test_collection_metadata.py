@@ -14,6 +14,7 @@ import yaml
 
 from ansible_collections.scalingo.cloud.plugins.doc_fragments.scalingo import ModuleDocFragment
 from ansible_collections.scalingo.cloud.plugins.module_utils._options import scalingo_argument_spec
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import DATABASE_ID_OPTIONS
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import COLLECTION_VERSION
 from tests.conftest import COLLECTION, MODULE_NAMES, REPO_ROOT, action_named, module_named
 
@@ -56,6 +57,13 @@ def _comparable(spec: dict[str, Any]) -> dict[str, Any]:
     return {key: spec.get(key) for key in ("type", "default", "choices", "required")}
 
 
+def test_the_modules_about_a_database_take_its_ids_as_their_fragment_documents_them() -> None:
+    documented = yaml.safe_load(ModuleDocFragment.DATABASE_IDS)["options"]
+    assert {name: _comparable(option) for name, option in documented.items()} == {
+        name: _comparable(option) for name, option in DATABASE_ID_OPTIONS.items()
+    }
+
+
 def test_the_doc_fragment_documents_the_shared_argument_spec() -> None:
     documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
     spec = scalingo_argument_spec()
@@ -68,7 +76,10 @@ def test_the_doc_fragment_documents_the_shared_argument_spec() -> None:
 @pytest.mark.parametrize("name", MODULE_NAMES)
 def test_each_module_documents_its_own_options(name: str) -> None:
     module = module_named(name)
-    documented = yaml.safe_load(module.DOCUMENTATION)["options"]
+    documentation = yaml.safe_load(module.DOCUMENTATION)
+    documented = dict(documentation["options"])
+    if "scalingo.cloud.scalingo.database_ids" in documentation["extends_documentation_fragment"]:
+        documented.update(yaml.safe_load(ModuleDocFragment.DATABASE_IDS)["options"])
     own = dict(module.DECLARATION.options)
     assert sorted(documented) == sorted(own)
     for option_name, option in own.items():

@@ -210,11 +210,12 @@ def test_scalingo_project_returns_what_it_documents(api: responses.RequestsMock,
 
 def test_scalingo_database_net_peering_returns_what_it_documents(api: responses.RequestsMock, run_module: RunModule) -> None:
     expect_exchange(api)
-    api.add(responses.GET, API_URL + "/v1/databases/orders-production", json={"database": DATABASE})
     api.add(responses.GET, API_URL + "/v1/databases/%s/net_peerings" % DATABASE["id"], json={"net_peerings": [PEERING]})
 
-    outcome = run_module(
-        scalingo_database_net_peering.main, dict(CONNECTION_ARGS, database="orders-production", peerings=["pcx-11111111"]))
+    # Given the addon's ID, the module returns it with the database's, as it documents.
+    outcome = run_module(scalingo_database_net_peering.main, dict(
+        CONNECTION_ARGS, database="orders-production", database_id=DATABASE["id"], addon_id="ad-1",
+        peerings=["pcx-11111111"]))
 
     result = {key: value for key, value in outcome.result.items() if key not in COMMON_KEYS}
     assert returned_shape(result) == documented_shape(scalingo_database_net_peering)

@@ -13,7 +13,7 @@ import responses
 
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_backup
 from tests.unit.conftest import ModuleOutcome
-from tests.unit.helpers import CONNECTION_ARGS
+from tests.unit.helpers import CONNECTION_ARGS, reached
 from tests.unit.plugins.modules.test_scalingo_database_firewall import (
     DB_API,
     NAME,
@@ -58,7 +58,7 @@ def test_a_backup_is_taken_with_no_body_and_waited_on(
 
     outcome = run_module(scalingo_database_backup.main, args())
 
-    assert outcome.result == {"changed": True, "backup": view(api_backup(status="done"))}
+    assert outcome.result == reached({"changed": True, "backup": view(api_backup(status="done"))})
     assert writes(api) == [("POST", BACKUPS_URL, None)]
     assert sleeps == [2.0]
 
@@ -69,7 +69,7 @@ def test_without_wait_the_backup_is_returned_as_taken(api: responses.RequestsMoc
 
     outcome = run_module(scalingo_database_backup.main, args(wait=False))
 
-    assert outcome.result == {"changed": True, "backup": view(api_backup())}
+    assert outcome.result == reached({"changed": True, "backup": view(api_backup())})
     assert [call.request.method for call in api.calls if call.request.url == BACKUPS_URL] == ["POST"]
 
 
@@ -163,7 +163,7 @@ def test_check_mode_reads_the_backups_and_takes_none(api: responses.RequestsMock
 
     outcome = run_module(scalingo_database_backup.main, args(), check_mode=True)
 
-    assert outcome.result == {"changed": True, "backup": None}
+    assert outcome.result == reached({"changed": True, "backup": None})
     assert writes(api) == []
 
 

@@ -16,7 +16,7 @@ import responses
 
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_firewall
 from tests.unit.conftest import ModuleOutcome
-from tests.unit.helpers import API_URL, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange
+from tests.unit.helpers import API_URL, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange, reached
 from tests.unit.plugins.module_utils.test_client import connection_lost
 
 RunModule = Callable[..., ModuleOutcome]
@@ -94,7 +94,7 @@ def test_the_declared_rules_are_created_with_the_addon_token(api: responses.Requ
         args({"cidr": "203.0.113.0/24", "label": "office"}, {"managed_range": "Scalingo osc-fr1 egress"}),
     )
 
-    assert outcome.result == {"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24", "office")), view(managed("fw-2"))]}
+    assert outcome.result == reached({"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24", "office")), view(managed("fw-2"))]})
     assert writes(api) == [
         ("POST", RULES_URL, {"type": "custom_range", "cidr": "203.0.113.0/24", "label": "office"}),
         ("POST", RULES_URL, {"type": "managed_range", "range_id": "man-osc-fr1-egress"}),
@@ -130,7 +130,7 @@ def test_purge_deletes_the_rules_not_listed(api: responses.RequestsMock, run_mod
 
     outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24", "label": "office"}))
 
-    assert outcome.result == {"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24", "office"))]}
+    assert outcome.result == reached({"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24", "office"))]})
     assert writes(api) == [("DELETE", RULES_URL + "/fw-9", None)]
 
 
@@ -153,8 +153,8 @@ def test_a_changed_label_is_updated_in_place(api: responses.RequestsMock, run_mo
         args({"cidr": "203.0.113.0/24", "label": "head office"}, {"cidr": "198.51.100.0/24"}),
     )
 
-    assert outcome.result == {"changed": True, "rules": [
-        view(rule("fw-3", "198.51.100.0/24")), view(rule("fw-1", "203.0.113.0/24", "head office"))]}
+    assert outcome.result == reached({"changed": True, "rules": [
+        view(rule("fw-3", "198.51.100.0/24")), view(rule("fw-1", "203.0.113.0/24", "head office"))]})
     assert writes(api) == [("PATCH", RULES_URL + "/fw-1", {"firewall_rule": {"label": "head office"}})]
     assert outcome.warnings == []
 
@@ -166,7 +166,7 @@ def test_a_label_change_in_check_mode_is_only_shown(api: responses.RequestsMock,
         scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24", "label": "head office"}), check_mode=True
     )
 
-    assert outcome.result == {"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24", "head office"))]}
+    assert outcome.result == reached({"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24", "head office"))]})
     assert writes(api) == []
 
 
@@ -227,7 +227,7 @@ def test_state_absent_removes_the_listed_rules_whatever_their_label(
 
     outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}, state="absent"))
 
-    assert outcome.result == {"changed": True, "rules": [view(rule("fw-2", "198.51.100.0/24"))]}
+    assert outcome.result == reached({"changed": True, "rules": [view(rule("fw-2", "198.51.100.0/24"))]})
     assert writes(api) == [("DELETE", RULES_URL + "/fw-1", None)]
 
 
@@ -318,7 +318,7 @@ def test_a_refused_addon_token_is_asked_for_once_more(api: responses.RequestsMoc
 
     outcome = run_module(scalingo_database_firewall.main, args())
 
-    assert outcome.result == {"changed": False, "rules": []}
+    assert outcome.result == reached({"changed": False, "rules": []})
     rules_calls = [call for call in api.calls if call.request.url == RULES_URL]
     assert [call.request.headers["Authorization"] for call in rules_calls] == ["Bearer " + ADDON_TOKEN, "Bearer " + fresh]
     assert ADDON_TOKEN not in outcome.text and fresh not in outcome.text
@@ -333,5 +333,56 @@ def test_a_rule_whose_create_answer_was_lost_is_looked_for_not_sent_again(
 
     outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}))
 
-    assert outcome.result == {"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24"))]}
+    assert outcome.result == reached({"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24"))]})
     assert [method for method, _url, _body in writes(api)] == ["POST"]
+
+
+def test_a_managed_range_named_by_the_id_of_a_rule_needs_no_list_of_ranges(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_rules(api, managed("fw-2"))
+
+    outcome = run_module(scalingo_database_firewall.main, args({"managed_range": "man-osc-fr1-egress"}))
+
+    assert outcome.result == reached({"changed": False, "rules": [view(managed("fw-2"))]})
+    assert RANGES_URL not in [call.request.url for call in api.calls]
+
+
+def test_a_managed_range_named_by_its_name_is_still_looked_up_in_the_list(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_rules(api, managed("fw-2"))
+    api.add(responses.GET, RANGES_URL, json=RANGES)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"managed_range": "Scalingo osc-fr1 egress"}))
+
+    assert outcome.result == reached({"changed": False, "rules": [view(managed("fw-2"))]})
+
+
+def test_given_ids_spare_the_firewall_task_the_lookup_and_the_addon(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    expect_exchange(api)
+    addon_token_given(api)
+    api.add(responses.GET, RULES_URL, json={"rules": [rule("fw-1", "203.0.113.0/24")]})
+
+    outcome = run_module(
+        scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}, database_id=DATABASE["id"], addon_id="ad-1"))
+
+    assert outcome.result == reached({"changed": False, "rules": [view(rule("fw-1", "203.0.113.0/24"))]})
+    assert [call.request.url for call in api.calls] == [EXCHANGE_URL, TOKEN_URL, RULES_URL]
+
+
+def test_a_given_database_id_spares_the_lookup_and_the_addon_is_read_by_it(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, ADDONS_URL, json={"addons": [
+        {"id": "ad-1", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p", "name": "x"}, "status": "running"}]})
+    addon_token_given(api)
+    api.add(responses.GET, RULES_URL, json={"rules": []})
+
+    outcome = run_module(scalingo_database_firewall.main, args(database_id=DATABASE["id"]))
+
+    assert outcome.result == reached({"changed": False, "rules": []})
+    assert [call.request.url for call in api.calls] == [EXCHANGE_URL, ADDONS_URL, TOKEN_URL, RULES_URL]

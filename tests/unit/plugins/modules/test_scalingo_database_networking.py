@@ -18,7 +18,7 @@ from ansible_collections.scalingo.cloud.plugins.modules import (
     scalingo_database_net_peering,
 )
 from tests.unit.conftest import ModuleOutcome
-from tests.unit.helpers import API_URL, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange, json_body
+from tests.unit.helpers import API_URL, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange, json_body, reached
 from tests.unit.plugins.modules.test_scalingo_database import CREATE_URL, EXISTING, LOOKUP_URL, NAME, PLAN
 
 RunModule = Callable[..., ModuleOutcome]
@@ -255,10 +255,10 @@ def test_a_listed_peering_is_created_and_an_unlisted_one_deleted(api: responses.
 
     outcome = run_module(scalingo_database_net_peering.main, peering_args("pcx-22222222"), diff=True)
 
-    assert outcome.result == {
+    assert outcome.result == reached({
         "changed": True, "net_peerings": [view(new)],
         "diff": {"before": {"net_peerings": [view(old)]}, "after": {"net_peerings": [view(new)]}},
-    }
+    }, addon_id=None)
     assert writes(api) == [
         ("DELETE", PEERINGS_URL + "/np-1", None),
         ("POST", PEERINGS_URL, {"outscale_net_peering_id": "pcx-22222222"}),
@@ -273,7 +273,7 @@ def test_peerings_as_listed_change_nothing_and_deleted_ones_count_as_gone(
 
     outcome = run_module(scalingo_database_net_peering.main, peering_args("pcx-11111111", "pcx-11111111"))
 
-    assert outcome.result == {"changed": False, "net_peerings": [view(active)]}
+    assert outcome.result == reached({"changed": False, "net_peerings": [view(active)]}, addon_id=None)
     assert writes(api) == []
 
 
@@ -294,7 +294,7 @@ def test_purge_false_only_adds_and_absent_only_deletes_the_listed(api: responses
 
     outcome = run_module(scalingo_database_net_peering.main, peering_args("pcx-22222222", state="absent"))
 
-    assert outcome.result == {"changed": True, "net_peerings": [view(kept)]}
+    assert outcome.result == reached({"changed": True, "net_peerings": [view(kept)]}, addon_id=None)
     assert writes(api) == [("DELETE", PEERINGS_URL + "/np-2", None)]
 
 
@@ -316,7 +316,7 @@ def test_a_create_whose_answer_was_lost_is_found_and_says_changed(api: responses
 
     outcome = run_module(scalingo_database_net_peering.main, peering_args("pcx-22222222"))
 
-    assert outcome.result == {"changed": True, "net_peerings": [view(peering("np-2", "pcx-22222222"))]}
+    assert outcome.result == reached({"changed": True, "net_peerings": [view(peering("np-2", "pcx-22222222"))]}, addon_id=None)
     assert len(writes(api)) == 1
 
 

@@ -13,7 +13,7 @@ import responses
 
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_restore
 from tests.unit.conftest import ModuleOutcome
-from tests.unit.helpers import API_URL, CONNECTION_ARGS
+from tests.unit.helpers import API_URL, CONNECTION_ARGS, reached
 from tests.unit.plugins.modules.test_scalingo_database_firewall import (
     DATABASE,
     DB_API,
@@ -65,10 +65,10 @@ def test_a_restore_sends_the_time_in_utc_follows_its_operation_and_waits_for_the
 
     outcome = run_module(scalingo_database_restore.main, args())
 
-    assert outcome.result == {
+    assert outcome.result == reached({
         "changed": True, "restore_time": "2026-12-05T14:30:00Z", "recovery_window": WINDOW,
         "operation": {"id": "op-1", "type": "pitr-restore", "status": "done", "error": None}, "status": "running",
-    }
+    })
     assert writes(api) == [("POST", RESTORE_URL, {"restore_time": "2026-12-05T14:30:00Z"})]
     assert len(sleeps) == 2
 
@@ -206,8 +206,8 @@ def test_check_mode_checks_the_window_and_restores_nothing(api: responses.Reques
 
     outcome = run_module(scalingo_database_restore.main, args(), check_mode=True)
 
-    assert outcome.result == {"changed": True, "restore_time": "2026-12-05T14:30:00Z", "recovery_window": WINDOW,
-                              "operation": None}
+    assert outcome.result == reached({"changed": True, "restore_time": "2026-12-05T14:30:00Z", "recovery_window": WINDOW,
+                              "operation": None})
     assert writes(api) == []
 
 

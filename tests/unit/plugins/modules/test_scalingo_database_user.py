@@ -13,7 +13,7 @@ import responses
 
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_user
 from tests.unit.conftest import ModuleOutcome
-from tests.unit.helpers import CONNECTION_ARGS, EXCHANGE_URL
+from tests.unit.helpers import ADDON_ID, CONNECTION_ARGS, DATABASE_ID, EXCHANGE_URL, expect_exchange, reached
 from tests.unit.plugins.modules.test_scalingo_database_firewall import (
     ADDONS_URL,
     DB_API,
@@ -59,7 +59,7 @@ def test_a_read_only_user_is_created_with_its_password(api: responses.RequestsMo
 
     outcome = run_module(scalingo_database_user.main, args(read_only=True, password=PASSWORD))
 
-    assert outcome.result == {"changed": True, "user": view("reporting", read_only=True)}
+    assert outcome.result == reached({"changed": True, "user": view("reporting", read_only=True)})
     assert writes(api) == [("POST", USERS_URL, {"database_user": {
         "database_id": "dbapi-1", "name": "reporting", "read_only": True,
         "password": PASSWORD, "password_confirmation": PASSWORD,
@@ -75,7 +75,7 @@ def test_a_generated_password_is_returned_once(api: responses.RequestsMock, run_
 
     outcome = run_module(scalingo_database_user.main, args())
 
-    assert outcome.result == {"changed": True, "user": view("reporting"), "password": GENERATED}
+    assert outcome.result == reached({"changed": True, "user": view("reporting"), "password": GENERATED})
     assert writes(api) == [("POST", USERS_URL, {"database_user": {"database_id": "dbapi-1", "name": "reporting",
                                                                   "read_only": False}})]
 
@@ -96,7 +96,7 @@ def test_always_sets_the_password_on_every_run(api: responses.RequestsMock, run_
 
     outcome = run_module(scalingo_database_user.main, args(password=PASSWORD, update_password="always"))
 
-    assert outcome.result == {"changed": True, "user": view("reporting")}
+    assert outcome.result == reached({"changed": True, "user": view("reporting")})
     assert writes(api) == [("PATCH", USERS_URL + "/reporting", {"database_user": {
         "database_id": "dbapi-1", "password": PASSWORD, "password_confirmation": PASSWORD}})]
 
@@ -111,7 +111,7 @@ def test_a_password_change_answered_with_nothing_was_applied(
 
     outcome = run_module(scalingo_database_user.main, args(password=PASSWORD, update_password="always"))
 
-    assert outcome.result == {"changed": True, "user": view("reporting")}
+    assert outcome.result == reached({"changed": True, "user": view("reporting")})
 
 
 def test_a_database_id_the_api_refuses_is_sent_again_as_the_addon_id(
@@ -123,7 +123,7 @@ def test_a_database_id_the_api_refuses_is_sent_again_as_the_addon_id(
 
     outcome = run_module(scalingo_database_user.main, args(password=PASSWORD))
 
-    assert outcome.result == {"changed": True, "user": view("reporting")}
+    assert outcome.result == reached({"changed": True, "user": view("reporting")})
     assert [body["database_user"]["database_id"] for _method, _url, body in writes(api)] == ["dbapi-1", "ad-1"]
 
 
@@ -144,7 +144,7 @@ def test_always_without_a_password_has_the_api_generate_one(api: responses.Reque
 
     outcome = run_module(scalingo_database_user.main, args(update_password="always"))
 
-    assert outcome.result == {"changed": True, "user": view("reporting"), "password": GENERATED}
+    assert outcome.result == reached({"changed": True, "user": view("reporting"), "password": GENERATED})
     assert writes(api) == [("POST", USERS_URL + "/reporting/reset_password", {})]
 
 
@@ -166,7 +166,7 @@ def test_absent_deletes_once_then_finds_nothing(api: responses.RequestsMock, run
 
     outcome = run_module(scalingo_database_user.main, args(state="absent"))
 
-    assert outcome.result == {"changed": True, "user": view("reporting")}
+    assert outcome.result == reached({"changed": True, "user": view("reporting")})
     assert writes(api) == [("DELETE", USERS_URL + "/reporting", None)]
 
 
@@ -175,7 +175,7 @@ def test_absent_when_there_is_no_such_user_is_unchanged(api: responses.RequestsM
 
     outcome = run_module(scalingo_database_user.main, args(state="absent"))
 
-    assert outcome.result == {"changed": False, "user": {}}
+    assert outcome.result == reached({"changed": False, "user": {}})
     assert writes(api) == []
 
 
@@ -223,7 +223,9 @@ def test_wrong_names_and_passwords_fail_before_any_request(
     assert len(api.calls) == 0
 
 
-def test_loop_items_on_one_database_look_it_up_once(api: responses.RequestsMock, run_module: RunModule) -> None:
+def test_loop_items_on_one_database_look_it_up_and_list_its_users_once(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
     database_with_users(api, api_user("reporting"), api_user("orders-app"))
 
     for user in ("reporting", "orders-app"):
@@ -231,4 +233,57 @@ def test_loop_items_on_one_database_look_it_up_once(api: responses.RequestsMock,
         assert outcome.result["changed"] is False
 
     urls = [call.request.url for call in api.calls]
-    assert [urls.count(url) for url in (EXCHANGE_URL, LOOKUP_URL, ADDONS_URL, TOKEN_URL, USERS_URL)] == [1, 1, 1, 1, 2]
+    assert [urls.count(url) for url in (EXCHANGE_URL, LOOKUP_URL, ADDONS_URL, TOKEN_URL, USERS_URL)] == [1, 1, 1, 1, 1]
+
+
+def test_a_loop_item_sees_the_user_an_earlier_item_created_or_deleted(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_users(api, api_user("orders-app"))
+    api.add(responses.POST, USERS_URL, json={"database_user": api_user("reporting")}, status=201)
+    api.add(responses.DELETE, USERS_URL + "/orders-app", status=204)
+
+    outcomes = [
+        run_module(scalingo_database_user.main, args(password=PASSWORD)),
+        run_module(scalingo_database_user.main, args(password=PASSWORD)),
+        run_module(scalingo_database_user.main, args(name="orders-app", state="absent")),
+        run_module(scalingo_database_user.main, args(name="orders-app", state="absent")),
+    ]
+
+    assert [outcome.result["changed"] for outcome in outcomes] == [True, False, True, False]
+    assert [call.request.url for call in api.calls].count(USERS_URL) == 2  # one list, one create
+
+
+def test_given_ids_spare_the_lookup_and_the_addon(api: responses.RequestsMock, run_module: RunModule) -> None:
+    addon_token_given(api)
+    api.add(responses.GET, USERS_URL, json={"database-users": [api_user("reporting")]})
+    expect_exchange(api)
+
+    outcome = run_module(scalingo_database_user.main, args(database_id=DATABASE_ID, addon_id=ADDON_ID))
+
+    assert outcome.result == reached({"changed": False, "user": view("reporting")})
+    assert [call.request.url for call in api.calls] == [EXCHANGE_URL, TOKEN_URL, USERS_URL]
+
+
+def test_an_addon_id_without_the_database_id_fails_before_any_request(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    outcome = run_module(scalingo_database_user.main, args(addon_id=ADDON_ID))
+
+    assert outcome.failed
+    assert outcome.result["msg"] == "missing parameter(s) required by 'addon_id': database_id"
+    assert len(api.calls) == 0
+
+
+@pytest.mark.parametrize("database_id, message", [
+    ("", "Option database_id must not be empty"),
+    (" 5410 ", "Option database_id must be an ID, as an earlier task returned it, not ' 5410 '."),
+])
+def test_an_empty_or_padded_database_id_fails_before_any_request(
+    api: responses.RequestsMock, run_module: RunModule, database_id: str, message: str
+) -> None:
+    outcome = run_module(scalingo_database_user.main, args(database_id=database_id))
+
+    assert outcome.failed
+    assert outcome.result["msg"].startswith(message)
+    assert len(api.calls) == 0
