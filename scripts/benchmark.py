@@ -25,12 +25,17 @@ first request of each new connection its TCP and TLS set-up (80 ms more), as
 a distant API over TLS would. For each it reports the per-item cost of A over
 D in milliseconds and in round trips, and the connections each loop opened.
 
+It does so for each N asked (20 and 200 unless told); for a large N (more
+than 50), in fewer rounds and with A, B, F and D only, the plays whose
+figures the report compares.
+
 Then a cold run that creates the N databases (A and B only, on loopback).
 Then the databases role: one database, then three, created with
 ``scalingo_wait: true`` on a simulator whose databases take a few seconds to
 provision (side by side, three should take about as long as one); and the
-requests a fully declared database (two firewall rules, two users) costs in
-steady state.
+requests a fully declared database (named project, plan, a network and a
+managed range, two users) costs in steady state, next to one request per
+resource, as the Terraform provider reads them.
 Run it with ``make benchmark`` (or ``python scripts/benchmark.py --help``).
 """
 
@@ -60,6 +65,10 @@ from tests.simulator import (  # noqa: E402
 CONNECTION_PLUGINS = REPO_ROOT / "tests" / "integration" / "connection_plugins"
 
 PLAN = PLANS[1]
+MANAGED_RANGE = "man-osc-fr1-egress"
+# From this many databases on, fewer rounds and fewer plays: a module process per item of 200 takes minutes a run.
+LARGE = 50
+LARGE_PLAYS = ("A", "B", "F", "D")
 PLAYS = {
     "A": [
         {
@@ -174,8 +183,11 @@ PLAYS = {
 
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--databases", "-n", type=int, default=20, help="databases per run (default: 20)")
+    parser.add_argument("--databases", "-n", type=int, nargs="+", default=[20, 200],
+                        help="databases per run, one benchmark per number (default: 20 200)")
     parser.add_argument("--rounds", "-r", type=int, default=5, help="interleaved steady-state rounds (default: 5)")
+    parser.add_argument("--large-rounds", type=int, default=1,
+                        help="rounds for more than %d databases, with plays A, B, F and D only (default: 1)" % LARGE)
     parser.add_argument(
         "--provisioning-seconds", type=float, default=6.0,
         help="how long a new database takes to provision, for the role's side-by-side run (default: 6)",
@@ -194,15 +206,19 @@ def parse_arguments() -> argparse.Namespace:
 
 
 class Bench:
-    def __init__(self, workdir: Path, names: list[str], collections_path: Path) -> None:
+    def __init__(self, workdir: Path, collections_path: Path) -> None:
         self.workdir = workdir
         self.collections_path = collections_path
-        self.names = names
+        self.names: list[str] = []
         self.python = sys.executable
         self.playbook_bin = str(Path(sys.executable).parent / "ansible-playbook")
         for label, play in PLAYS.items():
             (workdir / ("%s.yml" % label)).write_text(yaml.safe_dump(play, sort_keys=False))
-        (workdir / "names.yml").write_text(yaml.safe_dump({"names": names}))
+
+    def use(self, names: list[str]) -> None:
+        """The databases the plays loop over from now on."""
+        self.names = names
+        (self.workdir / "names.yml").write_text(yaml.safe_dump({"names": names}))
 
     def run(self, label: str, simulator: RunningSimulator, bearer: str = "") -> float:
         """Seconds one ansible-playbook run of play ``label`` takes."""
@@ -232,10 +248,12 @@ class Bench:
         (self.workdir / "R.yml").write_text(yaml.safe_dump(play, sort_keys=False))
         return self.run("R", simulator)
 
-    def check_where_the_module_runs(self, simulator: RunningSimulator) -> None:
+    def check_where_the_module_runs(self, simulator: RunningSimulator, labels: tuple[str, ...]) -> None:
         """A must run the module's code in Ansible's worker and T in module processes, or the figures mislead."""
         # -vvv names every module file Ansible sends to a target.
         for label, sends_modules in (("A", False), ("T", True)):
+            if label not in labels:
+                continue
             sent = self.play(label, simulator, "", "-vvv").count("AnsiballZ_scalingo_database.py") > 0
             if sent != sends_modules:
                 raise SystemExit("Play %s did not run the module where it should (module processes: %s)" % (label, sent))
@@ -285,17 +303,17 @@ class SteadyState:
         return statistics.median(getattr(run, figure) for run in self.runs[label])
 
 
-def steady_state(bench: Bench, rounds: int, network: ModeledNetwork) -> SteadyState:
+def steady_state(bench: Bench, rounds: int, network: ModeledNetwork, labels: tuple[str, ...]) -> SteadyState:
     app = ScalingoSimulator()
     for name in bench.names:
         app.add_database(name, plan=PLAN)
-    results: dict[str, list[Measured]] = {label: [] for label in PLAYS}
+    results: dict[str, list[Measured]] = {label: [] for label in labels}
     with RunningSimulator(app, network=network) as simulator:
         bearer = exchange_once(simulator)
         round_trip = time_a_round_trip(simulator)
         # Runs of A and T first, as every scheduled run after the first: the bearer token is in the cache.
-        bench.check_where_the_module_runs(simulator)
-        order = list(PLAYS)
+        bench.check_where_the_module_runs(simulator, labels)
+        order = list(labels)
         for round_number in range(rounds):
             # Rotate the order each round, so that the machine's drift weighs on all plays alike.
             shift = round_number % len(order)
@@ -347,13 +365,17 @@ def side_by_side(bench: Bench, provisioning_seconds: float) -> dict[int, float]:
 FULLY_DECLARED = {
     "name": "bench-declared",
     "plan": PLAN,
-    "firewall_rules": [{"cidr": "203.0.113.0/24", "label": "office"}, {"cidr": "198.51.100.0/24"}],
+    "project": "bench-project",
+    "firewall_rules": [{"cidr": "203.0.113.0/24", "label": "office"}, {"managed_range": MANAGED_RANGE}],
     "users": [{"name": "reporting", "read_only": True}, {"name": "orders-app"}],
 }
+# What the Terraform provider reads for the same entry: each resource once, the project, the database, each rule and
+# each user.
+ONE_REQUEST_PER_RESOURCE = 2 + len(FULLY_DECLARED["firewall_rules"]) + len(FULLY_DECLARED["users"])
 
 
 def fully_declared(bench: Bench) -> dict[str, int]:
-    """What one steady-state run of the role costs for a database with two rules and two users."""
+    """What one steady-state run of the role costs for a database declared whole: project, rules, users."""
     with RunningSimulator() as simulator:
         # A new database takes its rules and users once it runs.
         bench.run_role(simulator, [FULLY_DECLARED], wait=True)
@@ -383,69 +405,87 @@ def describe(network: ModeledNetwork) -> str:
         network.round_trip * 1000, network.connection_setup * 1000)
 
 
+TITLES = {
+    "A": "A  scalingo.cloud.scalingo_database loop",
+    "T": "T  the same, module on a target",
+    "B": "B  ansible.builtin.uri by hand",
+    "F": "F  one uri GET per database (Terraform-style)",
+    "P": "P  no-op module (ping) per database",
+    "D": "D  floor: a debug loop",
+}
+
+
 def report_steady_state(n: int, steady: SteadyState) -> None:
-    seconds = {label: steady.median(label, "seconds") for label in PLAYS}
-    per_database = {label: steady.median(label, "requests") / n for label in PLAYS}
-    connections = {label: steady.median(label, "connections") for label in PLAYS}
+    labels = list(steady.runs)
+    seconds = {label: steady.median(label, "seconds") for label in labels}
+    per_database = {label: steady.median(label, "requests") / n for label in labels}
+    connections = {label: steady.median(label, "connections") for label in labels}
     print("\nSteady state %s: %d existing databases, %d interleaved rounds (median per run)"
           % (describe(steady.network), n, len(steady.runs["A"])))
-    print("  %-44s %8s %14s %12s" % ("play", "seconds", "requests/db", "connections"))
-    for label, title in (("A", "A  scalingo.cloud.scalingo_database loop"), ("T", "T  the same, module on a target"),
-                         ("B", "B  ansible.builtin.uri by hand"), ("F", "F  one uri GET per database"),
-                         ("P", "P  no-op module (ping) per database"), ("D", "D  floor: a debug loop")):
-        print("  %-44s %8.2f %14.2f %12.0f" % (title, seconds[label], per_database[label], connections[label]))
+    print("  %-48s %8s %14s %12s" % ("play", "seconds", "requests/db", "connections"))
+    for label in labels:
+        print("  %-48s %8.2f %14.2f %12.0f" % (TITLES[label], seconds[label], per_database[label], connections[label]))
     print("  A/B = %.3f   (target <= 0.85)" % (seconds["A"] / seconds["B"]))
     print("  A/F = %.3f   (target <= 1.10)" % (seconds["A"] / seconds["F"]))
-    print("  API requests per database in A = %.2f   (target <= 1.05)" % per_database["A"])
-    print("  on a target: T/B = %.3f, T/F = %.3f, %.2f requests per database"
-          % (seconds["T"] / seconds["B"], seconds["T"] / seconds["F"], per_database["T"]))
-    over_floor = {label: (seconds[label] - seconds["D"]) / n for label in PLAYS}
+    print("  API requests per database in A = %.3f%s; uri by hand (B) %.2f, one request per resource (F) %.2f"
+          % (per_database["A"], "   (target < 0.10)" if n >= 200 else "", per_database["B"], per_database["F"]))
+    if "T" in seconds:
+        print("  on a target: T/B = %.3f, T/F = %.3f, %.2f requests per database"
+              % (seconds["T"] / seconds["B"], seconds["T"] / seconds["F"], per_database["T"]))
+    over_floor = {label: (seconds[label] - seconds["D"]) / n for label in labels}
     # The targets are the modeled network's: on loopback a round trip is too short to count in.
     modeled = steady.network != LOOPBACK_ONLY
     print("  a round trip, as a client sees it: %.1f ms" % (steady.round_trip * 1000))
-    print("  per item over the debug floor: A %+.0f ms = %.2f round trips%s; T %+.0f ms = %.2f round trips; "
-          "uri (F) %+.0f ms = %.2f round trips"
+    on_target = "; T %+.0f ms = %.2f round trips" % (
+        over_floor["T"] * 1000, over_floor["T"] / steady.round_trip) if "T" in seconds else ""
+    print("  per item over the debug floor: A %+.0f ms = %.2f round trips%s%s; uri (F) %+.0f ms = %.2f round trips"
           % (over_floor["A"] * 1000, over_floor["A"] / steady.round_trip,
-             "   (target <= 1.50)" if modeled else "",
-             over_floor["T"] * 1000, over_floor["T"] / steady.round_trip,
+             "   (target <= 1.10)" if modeled else "", on_target,
              over_floor["F"] * 1000, over_floor["F"] / steady.round_trip))
-    print("  connections opened per loop of %d items: A %.0f%s, T %.0f, F %.0f"
+    print("  connections opened per loop of %d items: A %.0f%s%s, F %.0f"
           % (n, connections["A"], "   (target <= 3)" if modeled else "",
-             connections["T"], connections["F"]))
+             ", T %.0f" % connections["T"] if "T" in connections else "", connections["F"]))
 
 
 def report(
-    names: list[str],
-    steady_states: list[SteadyState],
+    steady_states: dict[int, list[SteadyState]],
+    n: int,
     cold_runs: dict[str, Measured],
     waits: dict[int, float],
     declared: dict[str, int],
 ) -> None:
-    n = len(names)
-    for steady in steady_states:
-        report_steady_state(n, steady)
+    for count, states in steady_states.items():
+        for steady in states:
+            report_steady_state(count, steady)
     print("\nCold run on loopback: creates the %d databases" % n)
     for label in ("A", "B"):
         print("  %s  %6.2f s   %.2f requests/db" % (label, cold_runs[label].seconds, cold_runs[label].requests / n))
     print("  A/B = %.3f" % (cold_runs["A"].seconds / cold_runs["B"].seconds))
     print("\nThe databases role with scalingo_wait: true (each database provisions in the same few seconds)")
     print("  1 database %.2f s, 3 databases %.2f s: 3/1 = %.2f   (target <= 1.40)" % (waits[1], waits[3], waits[3] / waits[1]))
-    print("  a fully declared database in steady state (2 rules, 2 users): %d API requests   (target <= 8), "
-          "%d token exchanges, %d addon tokens, %d writes"
-          % (declared["requests"], declared["exchanges"], declared["addon tokens"], declared["writes"]))
+    print("  a fully declared database in steady state (a project, 2 rules, 2 users): %d API requests   (target <= 5), "
+          "%d token exchanges, %d addon tokens, %d writes; one request per resource (Terraform-style): %d"
+          % (declared["requests"], declared["exchanges"], declared["addon tokens"], declared["writes"],
+             ONE_REQUEST_PER_RESOURCE))
 
 
 def main() -> None:
     arguments = parse_arguments()
-    names = ["bench-db-%03d" % number for number in range(1, arguments.databases + 1)]
+    modeled = ModeledNetwork(arguments.round_trip_ms / 1000, arguments.connection_setup_ms / 1000)
     with tempfile.TemporaryDirectory(prefix="scalingo-benchmark-") as workdir:
-        bench = Bench(Path(workdir), names, arguments.collections_path)
-        modeled = ModeledNetwork(arguments.round_trip_ms / 1000, arguments.connection_setup_ms / 1000)
-        steady_states = [steady_state(bench, arguments.rounds, network) for network in (LOOPBACK_ONLY, modeled)]
+        bench = Bench(Path(workdir), arguments.collections_path)
+        steady_states = {}
+        for count in arguments.databases:
+            bench.use(["bench-db-%03d" % number for number in range(1, count + 1)])
+            large = count > LARGE
+            rounds, labels = (arguments.large_rounds, LARGE_PLAYS) if large else (arguments.rounds, tuple(PLAYS))
+            steady_states[count] = [steady_state(bench, rounds, network, labels) for network in (LOOPBACK_ONLY, modeled)]
+        # The cold run creates as many databases as the first steady state had.
+        bench.use(["bench-db-%03d" % number for number in range(1, arguments.databases[0] + 1)])
         cold_runs = cold(bench)
         waits = side_by_side(bench, arguments.provisioning_seconds)
         declared = fully_declared(bench)
-    report(names, steady_states, cold_runs, waits, declared)
+    report(steady_states, arguments.databases[0], cold_runs, waits, declared)
 
 
 if __name__ == "__main__":
