@@ -559,7 +559,7 @@ class ScalingoClient:
         except ValueError:
             # A 2xx says a write was applied, whatever its body.
             applied = method not in SAFE_METHODS
-            if _answers_hold_secrets(path):
+            if _successes_hold_secrets(path):
                 raise ScalingoAPIError(
                     method, path, None, "unexpected answer: " + unquoted_error_details(response), may_have_applied=applied
                 ) from None
@@ -788,6 +788,12 @@ def _answers_hold_secrets(path: str) -> bool:
     # The token exchange answers with bearer tokens, an addon's token call with its token, an app's variables
     # with its connection URL, a backup's archive with its download link.
     return path == TOKEN_EXCHANGE_PATH or path.endswith(("/variables", "/token", "/archive"))
+
+
+def _successes_hold_secrets(path: str) -> bool:
+    # Besides those, a database's users answer a create or a password reset with the password; their refusals
+    # ({"error": ...}, field errors) hold none, and are quoted.
+    return _answers_hold_secrets(path) or "/users" in path
 
 
 def _wait(seconds: float) -> None:

@@ -51,6 +51,15 @@ def _no_more_checks(params: Params) -> Optional[str]:
     return None
 
 
+def _holds(result: Mapping[str, Any], path: str) -> bool:
+    """Whether the value at ``path`` (``key``, or ``key[].field``) of ``result`` is set."""
+    key, _brackets, field_name = path.partition("[].")
+    value = result.get(key)
+    if not field_name:
+        return bool(value)
+    return isinstance(value, list) and any(isinstance(item, Mapping) and item.get(field_name) for item in value)
+
+
 @dataclass(frozen=True)
 class ModuleDeclaration:
     """Everything both execution paths need to know about one module.
@@ -60,8 +69,9 @@ class ModuleDeclaration:
     takes. ``check_input`` gives a sentence for a wrong value the spec cannot
     express (a name's syntax, say), or None; it runs after the shared checks
     and before ``logic``, so before any request. ``secret_results`` name the
-    result keys that may hold a secret (a download link, say): a result that
-    holds one is shown censored, whatever the task's ``no_log``.
+    result keys that may hold a secret (a download link, say), ``key[].field``
+    for a field of the items of a list: a result that holds one is shown
+    censored, whatever the task's ``no_log``.
     """
 
     options: Mapping[str, Dict[str, Any]]
@@ -77,7 +87,7 @@ class ModuleDeclaration:
 
     def holds_secrets(self, result: Mapping[str, Any]) -> bool:
         """Whether ``result`` carries one of the secrets this module may return."""
-        return any(result.get(key) for key in self.secret_results)
+        return any(_holds(result, path) for path in self.secret_results)
 
     def argument_spec(self) -> Params:
         """A fresh copy every time: validators fill in what they are given."""

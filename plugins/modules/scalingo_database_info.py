@@ -48,8 +48,8 @@ options:
     description:
       - Whether to add each database's connection URL (RV(databases[].url)), the E(SCALINGO_POSTGRESQL_URL)
         variable of its app.
-      - The URL holds the database password. Set C(no_log=true) on the task, and keep the registered
-        result out of logs and files.
+      - The URL holds the database password. A result that holds one is shown censored, at every verbosity, as
+        with C(no_log) on the task; C(register) still gets it. Keep the registered result out of logs and files.
       - Costs one request per database.
     type: bool
     default: false
@@ -167,12 +167,11 @@ EXAMPLES = r"""
     include_maintenance: true
   register: orders_recovery
 
-- name: Fetch the connection URL of one database (a secret)
+- name: Fetch the connection URL of one database, a secret (the task's output is censored)
   scalingo.cloud.scalingo_database_info:
     name: orders-production
     include_url: true
   register: orders_connection
-  no_log: true
 """
 
 RETURN = r"""
@@ -446,6 +445,7 @@ def run(params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[st
 
 
 DECLARATION = ModuleDeclaration(
+    secret_results=("databases[].url",),
     logic=run,
     mutually_exclusive=[["project", "project_id"]],
     options=dict(

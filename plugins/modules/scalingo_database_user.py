@@ -87,14 +87,14 @@ EXAMPLES = r"""
     read_only: true
     password: "{{ vault_reporting_password }}"
 
-# The run that creates the user returns its password once, in orders_user.password: keep it from there
-# (in a vault, or a file of the application's), with no_log on every task that handles it.
+# The run that creates the user returns its password once, in orders_user.password, and its output is censored:
+# keep the password from there (in a vault, or a file of the application's), with no_log on every task that
+# handles it.
 - name: Give the orders service a user, with a password the API generates
   scalingo.cloud.scalingo_database_user:
     database: orders-production
     name: orders-app
   register: orders_user
-  no_log: true
 
 - name: Rotate the reporting user's password
   scalingo.cloud.scalingo_database_user:
@@ -151,7 +151,8 @@ password:
   description:
     - The password the API generated, on the run that created the user without O(password), or that reset it with
       O(update_password=always). Never on other runs.
-    - A secret. Register the result with C(no_log) on the task.
+    - A secret. A result that holds it is shown censored, at every verbosity, as with C(no_log) on the task;
+      C(register) still gets it. Keep C(no_log) on the tasks that use it.
   returned: when the API generated a password
   type: str
   sample: Zm9vYmFyYmF6cXV4cXV1eHF1dXg
@@ -229,7 +230,7 @@ class UserTask(DatabaseResource):
         if self.params["update_password"] != "always":
             return self.result(False, "user", existing, existing)
         if self.check_mode:
-            return self.result(True, "user", existing, existing)
+            return _password_changes_in_diff(self.result(True, "user", existing, existing))
         generated = None
         with api_errors_fail_task("set the password of " + self.on):
             if self.params["password"] is None:
@@ -238,7 +239,15 @@ class UserTask(DatabaseResource):
                 user = set_password(api, database_api_id(api), self.user, self.params["password"]) or existing
         self.changed = True
         self.users[self.users.index(existing)] = user
-        return _with_password(self.result(True, "user", existing, user), generated)
+        return _with_password(_password_changes_in_diff(self.result(True, "user", existing, user)), generated)
+
+
+def _password_changes_in_diff(result: dict[str, Any]) -> dict[str, Any]:
+    """A diff that says the password changes, and nothing of what it is: the user's attributes do not show it."""
+    if "diff" in result:
+        result["diff"]["before"]["password"] = "(current)"
+        result["diff"]["after"]["password"] = "(changed)"
+    return result
 
 
 def _with_password(result: dict[str, Any], generated: Optional[str]) -> dict[str, Any]:
@@ -261,6 +270,7 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
 
 DECLARATION = ModuleDeclaration(
     logic=UserTask.logic,
+    secret_results=("password",),
     check_input=check_input,
     required_by=DATABASE_ID_REQUIRED_BY,
     options=dict(
@@ -268,7 +278,8 @@ DECLARATION = ModuleDeclaration(
         name=dict(type="str", required=True),
         read_only=dict(type="bool", default=False),
         password=dict(type="str", no_log=True),
-        update_password=dict(type="str", default="on_create", choices=["on_create", "always"]),
+        # Not a password: said so, or AnsibleModule warns that the name looks like one.
+        update_password=dict(type="str", default="on_create", choices=["on_create", "always"], no_log=False),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         **DATABASE_ID_OPTIONS,
     ),

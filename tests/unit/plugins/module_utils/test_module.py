@@ -173,3 +173,17 @@ def infinite_whole_number_message(option: str) -> str:
     except TypeError as refusal:
         return "argument '%s' is of type <class 'float'> and we were unable to convert to int: %s" % (option, refusal)
     raise AssertionError("this ansible-core line takes an infinite float as an int")
+
+
+@pytest.mark.parametrize("result, holds", [
+    ({"changed": False}, False),
+    ({"password": None}, False),
+    ({"password": "generated"}, True),
+    ({"databases": [{"name": "a", "url": None}, {"name": "b"}]}, False),
+    ({"databases": [{"name": "a"}, {"name": "b", "url": "postgres://u:p@h/d"}]}, True),
+    ({"databases": "not a list"}, False),
+])
+def test_a_result_holds_a_secret_at_a_key_or_in_the_items_of_a_list(result: dict[str, Any], holds: bool) -> None:
+    declaration = ModuleDeclaration(options={}, logic=Recorder(), secret_results=("password", "databases[].url"))
+
+    assert declaration.holds_secrets(result) is holds

@@ -287,3 +287,35 @@ def test_an_empty_or_padded_database_id_fails_before_any_request(
     assert outcome.failed
     assert outcome.result["msg"].startswith(message)
     assert len(api.calls) == 0
+
+
+@pytest.mark.parametrize("write", ["create", "reset"])
+def test_an_answer_that_is_not_json_from_a_route_that_returns_passwords_is_never_quoted(
+    api: responses.RequestsMock, run_module: RunModule, write: str
+) -> None:
+    # A proxy that mangles the answer, or a server that writes the password out as text.
+    if write == "create":
+        database_with_users(api)
+        api.add(responses.POST, USERS_URL, body="created reporting with password " + GENERATED, status=201)
+        options = args()
+    else:
+        database_with_users(api, api_user("reporting"))
+        api.add(responses.POST, USERS_URL + "/reporting/reset_password", body="new password " + GENERATED, status=200)
+        options = args(update_password="always")
+
+    outcome = run_module(scalingo_database_user.main, options)
+
+    assert outcome.failed
+    assert GENERATED not in outcome.text
+    assert "not shown, since this endpoint's answers hold secrets" in outcome.result["msg"]
+    # A 2xx says the write went through.
+    assert outcome.result["changed"] is True
+
+
+def test_no_warning_that_update_password_might_be_a_password(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api, api_user("reporting"))
+
+    outcome = run_module(scalingo_database_user.main, args())
+
+    assert not outcome.failed
+    assert outcome.warnings == []
