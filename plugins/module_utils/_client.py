@@ -327,18 +327,22 @@ class ScalingoClient:
         body: Optional[dict[str, Any]] = None,
         params: Optional[dict[str, Any]] = None,
         service: Optional["_Service"] = None,
+        repeatable: bool = False,
     ) -> Any:
         """Send one call to ``service`` (the main API unless said) and return its decoded JSON answer.
 
         A 401 means the token expired or was revoked: get a new one and retry
-        once before giving up.
+        once before giving up. ``repeatable`` says that sending the call twice does no harm, whatever its method
+        (minting a token, say): it is then retried as a GET is, and a failure never says it may have changed
+        anything.
         """
         service = service or self._main_api
-        response = self._call(service, method, path, body, params)
+        idempotent = repeatable or method in IDEMPOTENT_METHODS
+        response = self._call(service, method, path, body, params, idempotent)
         if response.status_code == 401:
             service.forget_token()
-            response = self._call(service, method, path, body, params)
-        return self._decode(method, path, response, method in IDEMPOTENT_METHODS, service.option)
+            response = self._call(service, method, path, body, params, idempotent)
+        return self._decode(method, path, response, idempotent, service.option, repeatable)
 
     def database_api(self, app_id: str, addon_id: str) -> "DatabaseAPI":
         """The Database API's calls about the database behind ``addon_id`` of app ``app_id``."""
@@ -351,12 +355,13 @@ class ScalingoClient:
         path: str,
         body: Optional[dict[str, Any]],
         params: Optional[dict[str, Any]],
+        idempotent: bool,
     ) -> "requests.Response":
         return self._send(
             method,
             service.base_url + path,
             path,
-            method in IDEMPOTENT_METHODS,
+            idempotent,
             service.option,
             unreachable_is_final=service.has_fallback,
             # As an auth, not a header: requests then never puts ~/.netrc or a URL's user:password in its place.
@@ -549,7 +554,10 @@ class ScalingoClient:
             is_not_found=response.status_code == 404,
         )
 
-    def _decode(self, method: str, path: str, response: "requests.Response", idempotent: bool, option: str) -> Any:
+    def _decode(
+        self, method: str, path: str, response: "requests.Response", idempotent: bool, option: str,
+        repeatable: bool = False,
+    ) -> Any:
         if not 200 <= response.status_code < 300:
             raise self._answer_failure(method, path, response, idempotent, option)
         if response.status_code == 204 or not response.content:
@@ -558,7 +566,7 @@ class ScalingoClient:
             return response.json()
         except ValueError:
             # A 2xx says a write was applied, whatever its body.
-            applied = method not in SAFE_METHODS
+            applied = method not in SAFE_METHODS and not repeatable
             if _successes_hold_secrets(path):
                 raise ScalingoAPIError(
                     method, path, None, "unexpected answer: " + unquoted_error_details(response), may_have_applied=applied
@@ -708,7 +716,8 @@ class DatabaseAPI:
         return self._addon_token
 
     def _fresh_token(self) -> str:
-        answer = self._client.post(self._token_path, {})
+        # Minting an addon token changes nothing: safe to retry, and never a change to report.
+        answer = self._client.request("POST", self._token_path, {}, repeatable=True)
         addon = answer.get("addon") if isinstance(answer, dict) else None
         token = addon.get("token") if isinstance(addon, dict) else None
         if not isinstance(token, str) or not is_jwt_shaped(token):

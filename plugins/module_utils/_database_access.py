@@ -61,6 +61,9 @@ def rule_view(rule: Any, method: str, path: str) -> dict[str, Any]:
     if not isinstance(rule, dict) or rule.get("type") not in (CUSTOM_RANGE, MANAGED_RANGE):
         raise ScalingoAPIError(method, path, None, "unexpected answer: a firewall rule of no known type")
     view = {field: rule.get(field) for field in RULE_FIELDS}
+    if not isinstance(view["id"], str) or not view["id"]:
+        # Without its ID a rule cannot be deleted: a purge would have nothing to send.
+        raise ScalingoAPIError(method, path, None, "unexpected answer: a firewall rule without an ID")
     if view["type"] == CUSTOM_RANGE:
         # Written as the API wrote it, compared in canonical form.
         view["cidr"] = canonical_cidr(str(view["cidr"])) or view["cidr"]
@@ -82,7 +85,12 @@ def create_rule(api: DatabaseAPI, rule: dict[str, Any]) -> dict[str, Any]:
             raise
         return found[0]
     created = answer.get("rule") if isinstance(answer, dict) and "rule" in answer else answer
-    return rule_view(created, "POST", path)
+    try:
+        return rule_view(created, "POST", path)
+    except ScalingoAPIError as error:
+        # The API took the create (it answered 2xx): the rule was made, though its answer cannot be read.
+        error.may_have_applied = True
+        raise
 
 
 def relabel_rule(api: DatabaseAPI, rule: dict[str, Any], label: str) -> Optional[dict[str, Any]]:

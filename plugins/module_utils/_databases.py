@@ -263,7 +263,9 @@ def find_addon(client: ScalingoClient, database: dict[str, Any]) -> dict[str, An
 
 
 def _is_addon_of(addon: Any, technology: str) -> bool:
-    if not isinstance(addon, dict) or not isinstance(addon.get("id"), str) or not isinstance(addon.get("status"), str):
+    # An empty ID would name no addon: its token's path and cache entry would be the app's.
+    if not isinstance(addon, dict) or not isinstance(addon.get("id"), str) or not addon["id"] or not isinstance(
+            addon.get("status"), str):
         return False
     provider = addon.get("addon_provider")
     return isinstance(provider, dict) and provider.get("id") == technology

@@ -174,8 +174,14 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
+# The networks that hold every address: a rule for one of them filters nothing.
+OPEN_NETWORKS = ("0.0.0.0/0", "::/0")
+
+
 class FirewallTask(DatabaseResource):
     def run(self) -> dict[str, Any]:
+        if self.params["state"] == "present":
+            self._warn_of_open_networks()
         with api_errors_fail_task("read the firewall rules of database '%s'" % self.name):
             api = self.database_api()
             existing = list_rules(api)
@@ -195,6 +201,13 @@ class FirewallTask(DatabaseResource):
         unchanged = [rule for rule in existing if rule not in doomed and rule not in relabelled]
         after = unchanged + self._relabel(api, relabels) + self._apply(api, doomed, missing)
         return self.result(bool(doomed or missing or relabels), "rules", _in_order(existing), _in_order(after))
+
+    def _warn_of_open_networks(self) -> None:
+        for rule in self.params["rules"]:
+            cidr = canonical_cidr(rule["cidr"]) if rule["cidr"] is not None else None
+            if cidr in OPEN_NETWORKS:
+                self.warn("Firewall rule %s of database '%s' lets every address on the Internet connect: list the "
+                          "networks that need the database instead." % (cidr, self.name))
 
     def _wanted_rules(self, api: DatabaseAPI, existing: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The listed rules as the API writes them, each once, managed ranges named by their IDs.
@@ -302,12 +315,32 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
     reason = invalid_database_reason(params)
     for rule in params["rules"]:
         reason = reason or (invalid_cidr_reason(rule["cidr"]) if rule["cidr"] is not None else None)
-    distinct = {
-        (rule["cidr"] and canonical_cidr(rule["cidr"]), rule["label"], rule["managed_range"]) for rule in params["rules"]
-    }
-    if not reason and len(distinct) > MAX_RULES:
-        reason = "A database takes %d firewall rules at most; the task lists %d." % (MAX_RULES, len(distinct))
-    return reason
+    if reason:
+        return reason
+    return _cidr_listed_twice_reason(params["rules"]) or _too_many_rules_reason(params["rules"])
+
+
+def _cidr_listed_twice_reason(rules: list[dict[str, Any]]) -> Optional[str]:
+    # A CIDR is a rule's identity: under two labels, one would replace the other on every run.
+    labels: dict[str, str] = {}
+    for rule in rules:
+        if rule["cidr"] is None:
+            continue
+        cidr, label = canonical_cidr(rule["cidr"]), rule["label"] or ""
+        if cidr in labels and labels[cidr] != label:
+            return "Firewall rule %s is listed twice, labelled %r and %r: a network is one rule, list it once." % (
+                cidr, labels[cidr], label)
+        labels.setdefault(str(cidr), label)
+    return None
+
+
+def _too_many_rules_reason(rules: list[dict[str, Any]]) -> Optional[str]:
+    # Counted as the API counts them: a network once whatever its label, a managed range once.
+    distinct = {("cidr", canonical_cidr(rule["cidr"])) if rule["cidr"] is not None else ("range", rule["managed_range"])
+                for rule in rules}
+    if len(distinct) > MAX_RULES:
+        return "A database takes %d firewall rules at most; the task lists %d." % (MAX_RULES, len(distinct))
+    return None
 
 
 DECLARATION = ModuleDeclaration(

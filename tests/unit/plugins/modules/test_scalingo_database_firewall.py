@@ -386,3 +386,89 @@ def test_a_given_database_id_spares_the_lookup_and_the_addon_is_read_by_it(
 
     assert outcome.result == reached({"changed": False, "rules": []})
     assert [call.request.url for call in api.calls] == [EXCHANGE_URL, ADDONS_URL, TOKEN_URL, RULES_URL]
+
+
+def test_one_network_listed_under_two_labels_fails_before_any_request(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    outcome = run_module(scalingo_database_firewall.main, args(
+        {"cidr": "203.0.113.0/24", "label": "office"}, {"cidr": "203.0.113.0/24", "label": "vpn"}))
+
+    assert outcome.failed
+    assert outcome.result["msg"] == ("Firewall rule 203.0.113.0/24 is listed twice, labelled 'office' and 'vpn': a "
+                                     "network is one rule, list it once.")
+    assert len(api.calls) == 0
+
+
+def test_the_rule_count_takes_a_network_once_whatever_its_label(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    # 30 networks, one of them listed again with an empty label: 30 rules, as the API counts them.
+    rules = [{"cidr": "10.%d.0.0/16" % index} for index in range(30)] + [{"cidr": "10.0.0.0/16", "label": ""}]
+    database_with_rules(api, *[rule("fw-%d" % index, "10.%d.0.0/16" % index) for index in range(30)])
+
+    outcome = run_module(scalingo_database_firewall.main, args(*rules))
+
+    assert not outcome.failed, outcome.result
+    assert outcome.result["changed"] is False
+
+
+@pytest.mark.parametrize("cidr", ["0.0.0.0/0", "::/0"])
+def test_a_rule_open_to_every_address_warns(api: responses.RequestsMock, run_module: RunModule, cidr: str) -> None:
+    database_with_rules(api, rule("fw-1", cidr))
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": cidr}))
+
+    assert not outcome.failed
+    assert outcome.warnings == ["Firewall rule %s of database '%s' lets every address on the Internet connect: list "
+                                "the networks that need the database instead." % (cidr, NAME)]
+
+
+def test_the_addon_token_is_asked_for_again_after_a_gateway_error(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    # Minting a token changes nothing: retried as a read is.
+    database_with_addon(api)
+    api.add(responses.POST, TOKEN_URL, body="<html>503 Service Unavailable</html>", status=503)
+    addon_token_given(api)
+    api.add(responses.GET, RULES_URL, json={"rules": []})
+
+    outcome = run_module(scalingo_database_firewall.main, args())
+
+    assert outcome.result == reached({"changed": False, "rules": []})
+    assert [call.request.url for call in api.calls].count(TOKEN_URL) == 2
+
+
+def test_a_check_mode_task_that_fails_on_the_addon_token_changed_nothing(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_addon(api)
+    api.add(responses.POST, TOKEN_URL, json={"error": "internal error"}, status=500)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}), check_mode=True)
+
+    assert outcome.failed
+    assert "changed" not in outcome.result
+
+
+def test_a_listed_rule_without_an_id_fails_with_a_sentence(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_rules(api, dict(rule("fw-1", "203.0.113.0/24"), id=None))
+
+    outcome = run_module(scalingo_database_firewall.main, args())
+
+    assert outcome.failed
+    assert outcome.result["msg"].endswith("unexpected answer: a firewall rule without an ID")
+    assert writes(api) == []
+
+
+def test_an_addon_with_an_empty_id_is_not_the_databases(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, LOOKUP_URL, json={"database": DATABASE})
+    api.add(responses.GET, ADDONS_URL, json={"addons": [
+        {"id": "", "addon_provider": {"id": "postgresql-ng"}, "plan": {"id": "p", "name": "x"}, "status": "running"}]})
+
+    outcome = run_module(scalingo_database_firewall.main, args())
+
+    assert outcome.failed
+    assert outcome.result["msg"].endswith("unexpected answer: no postgresql-ng addon")
+    assert TOKEN_URL not in [call.request.url for call in api.calls]
