@@ -211,10 +211,16 @@ def create_user(
         if not existing:
             raise
         if password is None:
-            error.message += "; the user was created, but the password the API generated for it was lost"
+            # Nobody knows that password, and the next run finds the user there: say how to get one back.
+            error.message += (
+                "; the user was created, but the password the API generated for it was lost: run the task with "
+                "update_password: always to have a new one generated (or given), then back to on_create"
+            )
             raise
         return existing[0], None
-    return _user_and_password(answer, "POST", path)
+    user, echoed = _user_and_password(answer, "POST", path)
+    # A password the task gave is the task's: only one the API generated is returned.
+    return user, echoed if password is None else None
 
 
 def set_password(api: DatabaseAPI, database_id: str, name: str, password: str) -> Optional[dict[str, Any]]:

@@ -199,12 +199,19 @@ class UserTask(DatabaseResource):
     def _absent(self, api: DatabaseAPI, existing: Optional[dict[str, Any]]) -> dict[str, Any]:
         if existing is None:
             return self.result(False, "user", {}, {})
-        if not self.check_mode:
+        if self.check_mode:
+            self._fail_if_protected(existing, "deleted")
+        else:
             with api_errors_fail_task("delete " + self.on):
                 delete_user(api, self.user)
             self.changed = True
             self.users.remove(existing)
         return dict(self.result(True, "user", existing, {}), user=existing)
+
+    def _fail_if_protected(self, existing: dict[str, Any], what: str) -> None:
+        """In check mode, say what the API would refuse rather than promise it: the default user is protected."""
+        if existing["protected"]:
+            raise TaskFailed(_protected_user_reason(self.user, self.name, what), user=existing)
 
     def _create(self, api: DatabaseAPI) -> dict[str, Any]:
         if self.check_mode:
@@ -230,6 +237,7 @@ class UserTask(DatabaseResource):
         if self.params["update_password"] != "always":
             return self.result(False, "user", existing, existing)
         if self.check_mode:
+            self._fail_if_protected(existing, "given a new password")
             return _password_changes_in_diff(self.result(True, "user", existing, existing))
         generated = None
         with api_errors_fail_task("set the password of " + self.on):
@@ -240,6 +248,11 @@ class UserTask(DatabaseResource):
         self.changed = True
         self.users[self.users.index(existing)] = user
         return _with_password(_password_changes_in_diff(self.result(True, "user", existing, user)), generated)
+
+
+def _protected_user_reason(user: str, database: str, what: str) -> str:
+    return ("User '%s' of database '%s' is protected (the database's default user): it cannot be %s, and the run "
+            "would fail." % (user, database, what))
 
 
 def _password_changes_in_diff(result: dict[str, Any]) -> dict[str, Any]:

@@ -19,12 +19,14 @@ as usual.
 
 from __future__ import annotations
 
+import json
 import os
 import traceback
 from contextlib import contextmanager
 from typing import Any, Iterator, Mapping, Optional
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator, ValidationResult
+from ansible.module_utils.common.json import AnsibleJSONEncoder
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -132,6 +134,7 @@ def run_in_worker(
     environment variables, and requests reads its proxies and CA bundle there.
     """
     warnings: list[str] = []
+    args = as_a_module_gets_them(args)
     with environment_of_task(environment):
         infinite = False
         try:
@@ -164,6 +167,19 @@ def run_in_worker(
     # As AnsibleModule does: no value of a no_log option (the API token) leaves in the result. ansible-core has
     # no public name for these values; AnsibleModule itself reads this attribute.
     return dict(remove_values(result, validation._no_log_values))
+
+
+def as_a_module_gets_them(args: dict[str, Any]) -> dict[str, Any]:
+    """The task's arguments as plain JSON values, as a module process receives them.
+
+    Ansible hands the action its own types (tagged or unsafe strings); a check's message would name them
+    ("<class '..._AnsibleTaggedStr'> cannot be converted to a float") where the module names a str. Values JSON
+    cannot hold are left as they are: the checks then speak of them as they would have.
+    """
+    try:
+        return dict(json.loads(json.dumps(args, cls=AnsibleJSONEncoder, vault_to_text=True)))
+    except (TypeError, ValueError):
+        return args
 
 
 def traceback_hint(version: str = ANSIBLE_VERSION) -> str:

@@ -166,3 +166,16 @@ def test_an_exchange_giving_a_token_with_a_line_break_fails_at_once(
 def other_simulator() -> Any:
     with RunningSimulator() as running:
         yield running
+
+
+def test_an_option_of_the_wrong_type_is_named_as_a_module_names_it(
+    simulator: RunningSimulator, run_task: Any
+) -> None:
+    # Ansible's own string types never reach the sentence: both paths say what a module process says.
+    run = run_task("scalingo_database_user", {"database": "orders-production", "name": "reporting", "timeout": "abc"},
+                   checks=("result is failed", "result.msg.startswith(\"argument 'timeout' is of type \")",
+                           "result.msg.endswith(\"to float: <class 'str'> cannot be converted to a float\")",
+                           "'ansible' not in result.msg | lower"))
+
+    assert run.succeeded, run.output
+    assert simulator.app.state.requests == []

@@ -14,6 +14,7 @@ import responses
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_user
 from tests.unit.conftest import ModuleOutcome
 from tests.unit.helpers import ADDON_ID, CONNECTION_ARGS, DATABASE_ID, EXCHANGE_URL, expect_exchange, reached
+from tests.unit.plugins.module_utils.test_client import connection_lost
 from tests.unit.plugins.modules.test_scalingo_database_firewall import (
     ADDONS_URL,
     DB_API,
@@ -319,3 +320,45 @@ def test_no_warning_that_update_password_might_be_a_password(api: responses.Requ
 
     assert not outcome.failed
     assert outcome.warnings == []
+
+
+@pytest.mark.parametrize("options, what", [
+    ({"state": "absent"}, "deleted"),
+    ({"update_password": "always"}, "given a new password"),
+])
+def test_check_mode_says_the_protected_user_would_be_refused(
+    api: responses.RequestsMock, run_module: RunModule, options: dict[str, Any], what: str
+) -> None:
+    database_with_users(api)
+
+    outcome = run_module(scalingo_database_user.main, dict(args(**options), name="orders-production"), check_mode=True)
+
+    assert outcome.failed and not outcome.result.get("changed")
+    assert outcome.result["msg"] == ("User 'orders-production' of database 'orders-production' is protected (the "
+                                     "database's default user): it cannot be %s, and the run would fail." % what)
+    assert writes(api) == []
+
+
+def test_a_given_password_the_api_echoes_is_not_returned(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api)
+    api.add(responses.POST, USERS_URL, json={"database_user": dict(api_user("reporting"), password=PASSWORD)}, status=201)
+
+    outcome = run_module(scalingo_database_user.main, args(password=PASSWORD))
+
+    assert outcome.result == reached({"changed": True, "user": view("reporting")})
+
+
+def test_a_create_whose_generated_password_was_lost_says_how_to_get_one(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_users(api)
+    api.add(responses.POST, USERS_URL, body=connection_lost())
+    api.add(responses.GET, USERS_URL, json={"database-users": [api_user("orders-production", protected=True),
+                                                               api_user("reporting")]})
+
+    outcome = run_module(scalingo_database_user.main, args())
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.result["msg"].endswith(
+        "the user was created, but the password the API generated for it was lost: run the task with update_password: "
+        "always to have a new one generated (or given), then back to on_create")
