@@ -16,6 +16,7 @@ import email.utils
 import random
 import time
 import traceback
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -63,10 +64,31 @@ RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What sending a request does: ``harmless`` ones change nothing (a read, minting a token); ``repeatable``
+    ones may be sent again after a failure that does not tell whether they were applied (a PUT, a DELETE)."""
+
+    harmless: bool
+    repeatable: bool
+
+
+HARMLESS = Effect(harmless=True, repeatable=True)
+
+
+def _effect_of(method: str, repeatable: bool = False) -> Effect:
+    if repeatable or method in SAFE_METHODS:
+        return HARMLESS
+    return Effect(harmless=False, repeatable=method in IDEMPOTENT_METHODS)
 _BACKOFF_BASE = 1.0
 _BACKOFF_CAP = 30.0
 # How much of an answer one read asks for.
 _READ_SIZE = 65536
+# The largest answer read: far above any of the API's (a list of hundreds of databases is a few hundred kB), far
+# below what would strain the machine running the task.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
 
 _HTML_ANSWER = "an HTML page instead of JSON (a proxy or gateway error)"
 # Longest piece of a non-JSON answer quoted back to the user: enough for a
@@ -118,6 +140,8 @@ class ScalingoAPIError(Exception):
         self.may_have_applied = may_have_applied
         self.is_not_found = is_not_found
         self.no_such_route = no_such_route
+        # Set by a caller that looked and found the request applied (with may_have_applied).
+        self.known_applied = False
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -337,12 +361,12 @@ class ScalingoClient:
         anything.
         """
         service = service or self._main_api
-        idempotent = repeatable or method in IDEMPOTENT_METHODS
-        response = self._call(service, method, path, body, params, idempotent)
+        effect = _effect_of(method, repeatable)
+        response = self._call(service, method, path, body, params, effect)
         if response.status_code == 401:
             service.forget_token()
-            response = self._call(service, method, path, body, params, idempotent)
-        return self._decode(method, path, response, idempotent, service.option, repeatable)
+            response = self._call(service, method, path, body, params, effect)
+        return self._decode(method, path, response, effect, service.option)
 
     def database_api(self, app_id: str, addon_id: str) -> "DatabaseAPI":
         """The Database API's calls about the database behind ``addon_id`` of app ``app_id``."""
@@ -355,13 +379,13 @@ class ScalingoClient:
         path: str,
         body: Optional[dict[str, Any]],
         params: Optional[dict[str, Any]],
-        idempotent: bool,
+        effect: "Effect",
     ) -> "requests.Response":
         return self._send(
             method,
             service.base_url + path,
             path,
-            idempotent,
+            effect,
             service.option,
             unreachable_is_final=service.has_fallback,
             # As an auth, not a header: requests then never puts ~/.netrc or a URL's user:password in its place.
@@ -431,7 +455,7 @@ class ScalingoClient:
     def _exchange_token(self) -> str:
         url = self.auth_url + TOKEN_EXCHANGE_PATH
         # Exchanging twice only mints two bearer tokens: safe to retry like a GET.
-        response = self._send("POST", url, TOKEN_EXCHANGE_PATH, True, "auth_url", auth=("", self._api_token), json={})
+        response = self._send("POST", url, TOKEN_EXCHANGE_PATH, HARMLESS, "auth_url", auth=("", self._api_token), json={})
         if response.status_code == 401:
             raise ScalingoAPIError(
                 "POST", TOKEN_EXCHANGE_PATH, 401, "the API token was refused (wrong, expired or revoked token)"
@@ -440,7 +464,7 @@ class ScalingoClient:
             # Whatever its body says: there is no exchange at this address, which is a setting to fix.
             message = "%s has no token exchange (404): check auth_url, usually %s" % (_url_of(url), DEFAULT_AUTH_URL)
             raise ScalingoAPIError("POST", TOKEN_EXCHANGE_PATH, None, message)
-        answer = self._decode("POST", TOKEN_EXCHANGE_PATH, response, True, "auth_url")
+        answer = self._decode("POST", TOKEN_EXCHANGE_PATH, response, HARMLESS, "auth_url")
         token = answer.get("token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise ScalingoAPIError("POST", TOKEN_EXCHANGE_PATH, None, "unexpected answer: no token")
@@ -452,7 +476,7 @@ class ScalingoClient:
         return token
 
     def _send(
-        self, method: str, url: str, path: str, idempotent: bool, option: str, unreachable_is_final: bool = False,
+        self, method: str, url: str, path: str, effect: "Effect", option: str, unreachable_is_final: bool = False,
         **kwargs: Any
     ) -> "requests.Response":
         """Send a request until it gets an answer worth returning, within the retry budget.
@@ -462,6 +486,7 @@ class ScalingoClient:
         has another address to try.
         """
         budget = self.retry_budget()
+        after_ambiguous = False
         while True:
             try:
                 # verify goes with each request: a Session-level value loses to REQUESTS_CA_BUNDLE.
@@ -472,6 +497,10 @@ class ScalingoClient:
                     **kwargs
                 )
                 self._read_body(response, started)
+            except _AnswerTooLarge:
+                raise ScalingoAPIError(method, path, None, "the answer was larger than %d MiB, more than any of the "
+                                       "Scalingo API's: check %s" % (MAX_ANSWER_BYTES // 1024 // 1024, option),
+                                       may_have_applied=not effect.harmless) from None
             except requests.exceptions.SSLError:
                 # A certificate that failed verification fails the same way next time: no retry.
                 message = "the TLS certificate of %s could not be verified" % _host_of(url)
@@ -479,16 +508,20 @@ class ScalingoClient:
             except _NEVER_SUCCEED as exception:
                 raise ScalingoAPIError(method, path, None, _hopeless_reason(exception, url, option)) from None
             except requests.exceptions.RequestException as exception:
-                failure, retry_after = self._transport_failure(method, path, url, exception, idempotent), None
+                failure, retry_after = self._transport_failure(method, path, url, exception, effect), None
             else:
                 if response.is_redirect:
                     raise ScalingoAPIError(method, path, None, _redirect_reason(response, option))
                 if response.status_code not in RETRYABLE_STATUSES:
+                    # An earlier attempt may have done what this one finds done (a 404 to a repeated delete, say).
+                    response.scalingo_after_ambiguous = after_ambiguous  # type: ignore[attr-defined]
                     return response
-                failure = self._answer_failure(method, path, response, idempotent, option)
+                failure = self._answer_failure(method, path, response, effect, option)
                 retry_after = _retry_after(response)
-            if failure.may_have_applied or (unreachable_is_final and failure.no_such_route):
+            failure.may_have_applied = failure.may_have_applied or after_ambiguous
+            if (failure.may_have_applied and not effect.repeatable) or (unreachable_is_final and failure.no_such_route):
                 raise failure
+            after_ambiguous = failure.may_have_applied
             delay = budget.next_delay(retry_after)
             if delay is None:
                 failure.message = "%s (%s)" % (failure.message, budget.describe())
@@ -503,9 +536,14 @@ class ScalingoClient:
         ``timeout`` seconds (one read more at worst).
         """
         chunks = []
+        size = 0
         try:
             for chunk in _pieces_of(response):
                 chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    response.close()
+                    raise _AnswerTooLarge()
                 if _now() - started > self.timeout:
                     response.close()
                     raise requests.exceptions.ReadTimeout("the answer took longer than the timeout")
@@ -518,7 +556,7 @@ class ScalingoClient:
         response._content = b"".join(chunks)
 
     def _transport_failure(
-        self, method: str, path: str, url: str, exception: Exception, idempotent: bool
+        self, method: str, path: str, url: str, exception: Exception, effect: "Effect"
     ) -> ScalingoAPIError:
         if _never_sent(exception):
             # Refused, or a host name that does not resolve: no server of that address exists.
@@ -529,10 +567,10 @@ class ScalingoClient:
             message = "no answer within %s seconds" % self.timeout
         else:
             message = "the connection to %s was lost before an answer came" % _host_of(url)
-        return ScalingoAPIError(method, path, None, message, may_have_applied=not idempotent)
+        return ScalingoAPIError(method, path, None, message, may_have_applied=not effect.harmless)
 
     def _answer_failure(
-        self, method: str, path: str, response: "requests.Response", idempotent: bool, option: str
+        self, method: str, path: str, response: "requests.Response", effect: "Effect", option: str
     ) -> ScalingoAPIError:
         if response.status_code == 404 and not is_the_apis_error(response):
             # A router or a proxy, not the API: the URL is wrong, and nothing may be taken as absent.
@@ -550,23 +588,21 @@ class ScalingoClient:
             response.status_code,
             message,
             field_errors=field_errors,
-            may_have_applied=not idempotent and response.status_code in AMBIGUOUS_STATUSES,
+            may_have_applied=not effect.harmless and (
+                response.status_code in AMBIGUOUS_STATUSES or getattr(response, "scalingo_after_ambiguous", False)),
             is_not_found=response.status_code == 404,
         )
 
-    def _decode(
-        self, method: str, path: str, response: "requests.Response", idempotent: bool, option: str,
-        repeatable: bool = False,
-    ) -> Any:
+    def _decode(self, method: str, path: str, response: "requests.Response", effect: "Effect", option: str) -> Any:
         if not 200 <= response.status_code < 300:
-            raise self._answer_failure(method, path, response, idempotent, option)
+            raise self._answer_failure(method, path, response, effect, option)
         if response.status_code == 204 or not response.content:
             return None
         try:
             return response.json()
         except ValueError:
             # A 2xx says a write was applied, whatever its body.
-            applied = method not in SAFE_METHODS and not repeatable
+            applied = not effect.harmless
             if _successes_hold_secrets(path):
                 raise ScalingoAPIError(
                     method, path, None, "unexpected answer: " + unquoted_error_details(response), may_have_applied=applied
@@ -811,6 +847,10 @@ def _wait(seconds: float) -> None:
 
 def _now() -> float:
     return time.monotonic()
+
+
+class _AnswerTooLarge(Exception):
+    """An answer longer than MAX_ANSWER_BYTES: reading on would only fill the memory."""
 
 
 def _pieces_of(response: "requests.Response") -> Iterator[bytes]:

@@ -212,6 +212,7 @@ def create_user(
             raise
         if password is None:
             # Nobody knows that password, and the next run finds the user there: say how to get one back.
+            error.known_applied = True
             error.message += (
                 "; the user was created, but the password the API generated for it was lost: run the task with "
                 "update_password: always to have a new one generated (or given), then back to on_create"
@@ -263,11 +264,13 @@ def delete_user(api: DatabaseAPI, name: str) -> bool:
 
 
 def _delete(api: DatabaseAPI, path: str) -> bool:
+    """Delete ``path``; False when the API says it was already gone before this task's delete."""
     try:
         api.delete(path)
     except ScalingoAPIError as error:
         if error.is_not_found:
-            return False
+            # Gone; by our hand when an earlier attempt of this delete may have been applied.
+            return error.may_have_applied
         raise
     return True
 

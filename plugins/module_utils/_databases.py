@@ -378,12 +378,15 @@ def delete_database(client: ScalingoClient, database: dict[str, Any]) -> bool:
         client.delete(path, params={"current_name": database["name"]})
     except ScalingoAPIError as error:
         if error.is_not_found:
-            return False
+            # Gone; by our hand when an earlier attempt of this delete may have been applied.
+            return error.may_have_applied
         if error.status not in AMBIGUOUS_STATUSES:
             raise
         # A server error may come after the delete was done: the database's own lookup tells.
         if not _still_there(client, database, error):
             return True
+        # Still there: the delete was not applied.
+        error.may_have_applied = False
         raise
     return True
 

@@ -37,7 +37,15 @@ def api_errors_fail_task(action: str, **details: Any) -> Iterator[None]:
     try:
         yield
     except ScalingoAPIError as error:
+        message = error.sentence(action)
         if error.may_have_applied:
             details = dict(details, changed=True)
+            # Unless the caller looked and found it applied: then its message says what follows.
+            if not error.known_applied:
+                message += ("" if message.endswith(".") else ".") + MAY_HAVE_APPLIED
         # The sentence says all; the client's traceback would only repeat it.
-        raise TaskFailed(error.sentence(action), **details) from None
+        raise TaskFailed(message, **details) from None
+
+
+# What a failure after a request that may have been applied says to do: the modules read before they write.
+MAY_HAVE_APPLIED = " The request may have been applied all the same: run the task again to see, as it reads what is there first."

@@ -302,3 +302,17 @@ def test_an_answer_within_the_timeout_is_read_whole(api: responses.RequestsMock,
     api.add(responses.GET, LOOKUP, json={"database": DATABASE})
 
     assert find_database(make_client(timeout=2, retries=0), "orders-production") == DATABASE
+
+
+def test_an_answer_larger_than_the_cap_fails_without_being_read_whole(
+    api: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_client, "MAX_ANSWER_BYTES", 2 * 1024 * 1024)
+    expect_exchange(api)
+    api.add(responses.GET, LOOKUP, body=b"x" * 3 * 1024 * 1024)
+
+    with pytest.raises(ScalingoAPIError) as raised:
+        find_database(make_client(), "orders-production")
+
+    assert raised.value.message == "the answer was larger than 2 MiB, more than any of the Scalingo API's: check api_url"
+    assert not raised.value.may_have_applied

@@ -10,6 +10,7 @@ import pytest
 import requests
 import responses
 
+from ansible_collections.scalingo.cloud.plugins.module_utils import _client
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database
 from tests.unit.conftest import ModuleOutcome
 from tests.unit.helpers import API_TOKEN, API_URL, BEARER_TOKEN, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange, json_body
@@ -555,3 +556,29 @@ def test_a_cache_folder_open_to_others_is_said_once_and_not_used(
         "private (chmod 700) or set token_cache: false." % folder
     ]
     assert list(folder.iterdir()) == []
+
+
+def test_an_answer_past_the_size_cap_fails_the_task_with_a_sentence(
+    api: responses.RequestsMock, run_module: RunModule, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_client, "MAX_ANSWER_BYTES", 2 * 1024 * 1024)
+    expect_exchange(api)
+    api.add(responses.GET, LOOKUP_URL, body=b"[" * 3 * 1024 * 1024)
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
+
+    assert outcome.failed and "changed" not in outcome.result
+    assert outcome.result["msg"] == ("Could not look up database 'orders-production' on Scalingo: the answer was larger "
+                                     "than 2 MiB, more than any of the Scalingo API's: check api_url")
+
+
+def test_a_move_answered_500_may_have_been_applied_and_says_so(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_present(api, project_id="pr-other")
+    api.add(responses.PUT, API_URL + "/v1/apps/" + EXISTING["id"], json={"error": "internal error"}, status=500)
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN, project_id=PROJECT))
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.result["msg"] == (
+        "Scalingo API refused to move database 'orders-production' to project '%s' (500): internal error. The request "
+        "may have been applied all the same: run the task again to see, as it reads what is there first." % PROJECT)

@@ -472,3 +472,12 @@ def test_an_addon_with_an_empty_id_is_not_the_databases(api: responses.RequestsM
     assert outcome.failed
     assert outcome.result["msg"].endswith("unexpected answer: no postgresql-ng addon")
     assert TOKEN_URL not in [call.request.url for call in api.calls]
+
+
+def test_a_rule_delete_answered_500_may_have_been_applied(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_rules(api, rule("fw-1", "203.0.113.0/24"))
+    api.add(responses.DELETE, RULES_URL + "/fw-1", json={"error": "internal error"}, status=500)
+
+    outcome = run_module(scalingo_database_firewall.main, args())
+
+    assert outcome.failed and outcome.result["changed"] is True

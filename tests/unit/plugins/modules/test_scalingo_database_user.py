@@ -362,3 +362,27 @@ def test_a_create_whose_generated_password_was_lost_says_how_to_get_one(
     assert outcome.result["msg"].endswith(
         "the user was created, but the password the API generated for it was lost: run the task with update_password: "
         "always to have a new one generated (or given), then back to on_create")
+
+
+def test_a_delete_answered_500_may_have_been_applied(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_with_users(api, api_user("reporting"))
+    api.add(responses.DELETE, USERS_URL + "/reporting", json={"error": "internal error"}, status=500)
+
+    outcome = run_module(scalingo_database_user.main, args(state="absent"))
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.result["msg"].endswith("The request may have been applied all the same: run the task again to see, "
+                                          "as it reads what is there first.")
+
+
+def test_a_delete_retried_after_a_gateway_error_and_then_gone_was_ours(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_users(api, api_user("reporting"))
+    api.add(responses.DELETE, USERS_URL + "/reporting", body="<html>502 Bad Gateway</html>", status=502)
+    api.add(responses.DELETE, USERS_URL + "/reporting", json={"error": "user not found"}, status=404)
+
+    outcome = run_module(scalingo_database_user.main, args(state="absent"))
+
+    assert not outcome.failed
+    assert outcome.result["changed"] is True
