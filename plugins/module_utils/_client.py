@@ -78,10 +78,10 @@ class Effect:
 HARMLESS = Effect(harmless=True, repeatable=True)
 
 
-def _effect_of(method: str, repeatable: bool = False) -> Effect:
-    if repeatable or method in SAFE_METHODS:
+def _effect_of(method: str, harmless: bool = False, repeatable: bool = False) -> Effect:
+    if harmless or method in SAFE_METHODS:
         return HARMLESS
-    return Effect(harmless=False, repeatable=method in IDEMPOTENT_METHODS)
+    return Effect(harmless=False, repeatable=repeatable or method in IDEMPOTENT_METHODS)
 _BACKOFF_BASE = 1.0
 _BACKOFF_CAP = 30.0
 # How much of an answer one read asks for.
@@ -351,17 +351,19 @@ class ScalingoClient:
         body: Optional[dict[str, Any]] = None,
         params: Optional[dict[str, Any]] = None,
         service: Optional["_Service"] = None,
+        harmless: bool = False,
         repeatable: bool = False,
     ) -> Any:
         """Send one call to ``service`` (the main API unless said) and return its decoded JSON answer.
 
         A 401 means the token expired or was revoked: get a new one and retry
-        once before giving up. ``repeatable`` says that sending the call twice does no harm, whatever its method
-        (minting a token, say): it is then retried as a GET is, and a failure never says it may have changed
-        anything.
+        once before giving up. ``harmless`` says that the call changes nothing, whatever its method (minting a
+        token, say): it is retried as a GET is, and a failure never says it may have changed anything.
+        ``repeatable`` says that sending it twice does what sending it once does (setting a password): it is
+        retried as a PUT is.
         """
         service = service or self._main_api
-        effect = _effect_of(method, repeatable)
+        effect = _effect_of(method, harmless, repeatable)
         response = self._call(service, method, path, body, params, effect)
         if response.status_code == 401:
             service.forget_token()
@@ -604,11 +606,14 @@ class ScalingoClient:
             # A 2xx says a write was applied, whatever its body.
             applied = not effect.harmless
             if _successes_hold_secrets(path):
-                raise ScalingoAPIError(
-                    method, path, None, "unexpected answer: " + unquoted_error_details(response), may_have_applied=applied
-                ) from None
-            message = "unexpected answer, not JSON: %s" % error_details(response, self._redact)[0]
-            raise ScalingoAPIError(method, path, None, message, may_have_applied=applied) from None
+                failure = ScalingoAPIError(
+                    method, path, None, "unexpected answer: " + unquoted_error_details(response), may_have_applied=applied)
+            else:
+                message = "unexpected answer, not JSON: %s" % error_details(response, self._redact)[0]
+                failure = ScalingoAPIError(method, path, None, message, may_have_applied=applied)
+            # Not "may have": the 2xx said it was.
+            failure.known_applied = applied
+            raise failure from None
 
     def _redact(self, text: str) -> str:
         # An API or a proxy may echo what it was sent; never pass a token on, whole or in part.
@@ -692,19 +697,30 @@ class DatabaseAPI:
     def get(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
         return self.request("GET", path, params=params)
 
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        return self.request("POST", path, body=body)
+    def post(self, path: str, body: dict[str, Any], repeatable: bool = False) -> Any:
+        return self.request("POST", path, body=body, repeatable=repeatable)
 
-    def patch(self, path: str, body: dict[str, Any]) -> Any:
-        return self.request("PATCH", path, body=body)
+    def patch(self, path: str, body: dict[str, Any], repeatable: bool = False) -> Any:
+        return self.request("PATCH", path, body=body, repeatable=repeatable)
 
     def delete(self, path: str) -> Any:
         return self.request("DELETE", path)
 
+    def retry_budget(self) -> RetryBudget:
+        """A budget for an operation of several requests, as the client's settings allow."""
+        return self._client.retry_budget()
+
+    def sleep(self, seconds: float) -> None:
+        self._client.sleep(seconds)
+
     def request(
-        self, method: str, path: str, body: Optional[dict[str, Any]] = None, params: Optional[dict[str, Any]] = None
+        self, method: str, path: str, body: Optional[dict[str, Any]] = None, params: Optional[dict[str, Any]] = None,
+        repeatable: bool = False,
     ) -> Any:
-        """Send ``path`` (``/databases/{addon}/...`` or ``/firewall/...``) in the layout that serves it."""
+        """Send ``path`` (``/databases/{addon}/...`` or ``/firewall/...``) in the layout that serves it.
+
+        ``repeatable`` as ScalingoClient.request takes it.
+        """
         candidates = self._client.database_api_candidates()
         # An answer that may be the main API's own route rather than the Database API's, kept in case no later
         # layout exists: then it was the Database API's after all.
@@ -713,14 +729,15 @@ class DatabaseAPI:
         for position, layout in enumerate(candidates):
             has_fallback = position + 1 < len(candidates)
             try:
-                answer = self._client.request(method, path, body, params, service=self._service(layout, has_fallback))
+                answer = self._client.request(
+                    method, path, body, params, service=self._service(layout, has_fallback), repeatable=repeatable)
             except ScalingoAPIError as error:
                 if has_fallback and error.no_such_route:
                     continue
                 if remembered and error.no_such_route:
                     # The layout found earlier is gone (Scalingo moved the routes meanwhile): look again.
                     self._client.forget_layout()
-                    return self.request(method, path, body, params)
+                    return self.request(method, path, body, params, repeatable)
                 if has_fallback and error.is_not_found and self._overlaps_main_api(layout, path):
                     ambiguous = ambiguous or error
                     continue
@@ -753,7 +770,7 @@ class DatabaseAPI:
 
     def _fresh_token(self) -> str:
         # Minting an addon token changes nothing: safe to retry, and never a change to report.
-        answer = self._client.request("POST", self._token_path, {}, repeatable=True)
+        answer = self._client.request("POST", self._token_path, {}, harmless=True)
         addon = answer.get("addon") if isinstance(answer, dict) else None
         token = addon.get("token") if isinstance(addon, dict) else None
         if not isinstance(token, str) or not is_jwt_shaped(token):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import string
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
 from urllib.parse import quote
 
@@ -30,6 +31,8 @@ MAX_RULES = 30
 RULE_FIELDS = ("id", "type", "cidr", "label", "range_id")
 USER_NAME_CHARACTERS = frozenset(string.ascii_lowercase + string.digits + "-")
 PASSWORD_LENGTHS = (24, 64)
+# The API's reason when what a create makes exists already.
+TAKEN = "has already been taken"
 
 
 # --- firewall rules -----------------------------------------------------------------------------
@@ -71,26 +74,80 @@ def rule_view(rule: Any, method: str, path: str) -> dict[str, Any]:
     return view
 
 
-def create_rule(api: DatabaseAPI, rule: dict[str, Any]) -> dict[str, Any]:
-    """Add a rule, ``{type, cidr, label}`` or ``{type, range_id}``; a create whose answer was lost is looked for."""
+def create_rule(api: DatabaseAPI, rule: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """Add a rule, ``{type, cidr, label}`` or ``{type, range_id}``; the rule, and whether this task made it.
+
+    See create_once: a create whose answer was lost is looked for, and one refused because another task made the
+    same rule meanwhile takes that rule.
+    """
     path = _rules_path(api)
     body = {key: value for key, value in rule.items() if key in ("type", "cidr", "label", "range_id") and value}
-    try:
-        answer = api.post(path, body)
-    except ScalingoAPIError as error:
-        if not error.may_have_applied:
-            raise
-        found = [existing for existing in list_rules(api) if same_rule(existing, rule)]
-        if not found:
-            raise
-        return found[0]
+
+    def find() -> Optional[dict[str, Any]]:
+        return next((existing for existing in list_rules(api) if same_rule(existing, rule)), None)
+
+    creation = create_once(api, lambda: api.post(path, body), find, taken=("cidr", "range_id"))
+    if creation.found is not None:
+        return creation.found, creation.made_by_us
+    answer = creation.answer
     created = answer.get("rule") if isinstance(answer, dict) and "rule" in answer else answer
     try:
-        return rule_view(created, "POST", path)
+        return rule_view(created, "POST", path), True
     except ScalingoAPIError as error:
         # The API took the create (it answered 2xx): the rule was made, though its answer cannot be read.
         error.may_have_applied = True
         raise
+
+
+@dataclass(frozen=True)
+class Creation:
+    """How create_once ended: the create's ``answer``, or what the lookup ``found`` after it."""
+
+    answer: Any
+    found: Optional[dict[str, Any]]
+    made_by_us: bool
+
+
+def create_once(
+    api: DatabaseAPI, send: Callable[[], Any], find: Callable[[], Optional[dict[str, Any]]], taken: tuple[str, ...]
+) -> Creation:
+    """``send()`` a create, never making two, and never saying it changed something a lookup showed it did not.
+
+    A create whose answer does not tell whether it was applied (a lost connection, a gateway error) is looked
+    for with ``find()``: found, it was ours; not found, it was not applied, and it is sent again within the
+    client's retry budget. A create refused because what it makes already exists (a 422 "has already been
+    taken" on one of the ``taken`` fields, or a 409) means another task made it since our read: take theirs.
+    """
+    budget = api.retry_budget()
+    while True:
+        try:
+            return Creation(send(), None, made_by_us=True)
+        except ScalingoAPIError as error:
+            already_there = error.status == 409 or any(error.has_field_error(field, TAKEN) for field in taken)
+            if not (error.may_have_applied or already_there):
+                raise
+            found = _find_after(find, error)
+            if found is not None:
+                return Creation(None, found, made_by_us=not already_there)
+            if error.known_applied:
+                # A 2xx said it was made, whatever the list says yet: never send it twice.
+                raise
+            delay = None if already_there else budget.next_delay()
+            if delay is None:
+                if not already_there:
+                    # The lookup found nothing: the create was not applied.
+                    error.may_have_applied = False
+                    error.message = "%s (%s)" % (error.message, budget.describe())
+                raise
+            api.sleep(delay)
+
+
+def _find_after(find: Callable[[], Optional[dict[str, Any]]], create_error: ScalingoAPIError) -> Optional[dict[str, Any]]:
+    try:
+        return find()
+    except ScalingoAPIError:
+        # Whether the create was applied is still unknown: the create's own failure says it may have been.
+        raise create_error from None
 
 
 def relabel_rule(api: DatabaseAPI, rule: dict[str, Any], label: str) -> Optional[dict[str, Any]]:
@@ -194,34 +251,38 @@ def user_view(user: Any, method: str, path: str) -> dict[str, Any]:
 
 def create_user(
     api: DatabaseAPI, database_id: str, name: str, read_only: bool, password: Optional[str]
-) -> tuple[dict[str, Any], Optional[str]]:
-    """Create a user; the second value is the password the API generated, when none was given."""
+) -> tuple[dict[str, Any], Optional[str], bool]:
+    """Create a user: the user, the password the API generated when none was given, and whether this task made it.
+
+    See create_once. A create whose answer was lost, and with it a generated password, fails all the same, saying
+    how to get a password back.
+    """
     spec: dict[str, Any] = {"database_id": database_id, "name": name, "read_only": read_only}
     if password is not None:
         spec.update(password=password, password_confirmation=password)
     path = _users_path(api)
-    try:
-        answer = _naming_the_database(
+
+    def send() -> Any:
+        return _naming_the_database(
             api, database_id, lambda named: api.post(path, {"database_user": dict(spec, database_id=named)}))
-    except ScalingoAPIError as error:
-        if not error.may_have_applied:
-            raise
-        # The answer was lost: the user list tells whether the create was applied.
-        existing = [user for user in list_users(api) if user["name"] == name]
-        if not existing:
-            raise
-        if password is None:
-            # Nobody knows that password, and the next run finds the user there: say how to get one back.
-            error.known_applied = True
-            error.message += (
-                "; the user was created, but the password the API generated for it was lost: run the task with "
-                "update_password: always to have a new one generated (or given), then back to on_create"
-            )
-            raise
-        return existing[0], None
-    user, echoed = _user_and_password(answer, "POST", path)
-    # A password the task gave is the task's: only one the API generated is returned.
-    return user, echoed if password is None else None
+
+    def find() -> Optional[dict[str, Any]]:
+        return next((user for user in list_users(api) if user["name"] == name), None)
+
+    creation = create_once(api, send, find, taken=("name",))
+    if creation.found is None:
+        user, echoed = _user_and_password(creation.answer, "POST", path)
+        # A password the task gave is the task's: only one the API generated is returned.
+        return user, echoed if password is None else None, True
+    if creation.made_by_us and password is None:
+        # Nobody knows that password, and the next run finds the user there: say how to get one back.
+        lost = ScalingoAPIError("POST", path, None, (
+            "the answer was lost; the user was created, but the password the API generated for it was lost: run the "
+            "task with update_password: always to have a new one generated (or given), then back to on_create"),
+            may_have_applied=True)
+        lost.known_applied = True
+        raise lost
+    return creation.found, None, creation.made_by_us
 
 
 def set_password(api: DatabaseAPI, database_id: str, name: str, password: str) -> Optional[dict[str, Any]]:
@@ -230,7 +291,8 @@ def set_password(api: DatabaseAPI, database_id: str, name: str, password: str) -
 
     def send(named: str) -> Any:
         body = {"database_user": {"database_id": named, "password": password, "password_confirmation": password}}
-        return api.patch(path, body)
+        # Setting the same password twice sets it once: safe to retry after a gateway error.
+        return api.patch(path, body, repeatable=True)
 
     answer = _naming_the_database(api, database_id, send)
     # The answer of a password change is undocumented: an empty one still says the change was applied.
@@ -255,7 +317,8 @@ def _naming_the_database(api: DatabaseAPI, database_id: str, send: Callable[[str
 def reset_password(api: DatabaseAPI, name: str) -> tuple[dict[str, Any], Optional[str]]:
     """Have the API generate a new password for a user, and return it."""
     path = "%s/%s/reset_password" % (_users_path(api), quote(name, safe=""))
-    return _user_and_password(api.post(path, {}), "POST", path)
+    # A reset sent twice leaves the password of the second, the one returned: safe to retry.
+    return _user_and_password(api.post(path, {}, repeatable=True), "POST", path)
 
 
 def delete_user(api: DatabaseAPI, name: str) -> bool:

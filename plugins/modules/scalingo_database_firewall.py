@@ -179,6 +179,9 @@ OPEN_NETWORKS = ("0.0.0.0/0", "::/0")
 
 
 class FirewallTask(DatabaseResource):
+    # Missing rules found made by another task when this one created them.
+    adopted = 0
+
     def run(self) -> dict[str, Any]:
         if self.params["state"] == "present":
             self._warn_of_open_networks()
@@ -200,7 +203,9 @@ class FirewallTask(DatabaseResource):
             missing = [rule for rule in wanted if rule_key(rule) not in kept]
         unchanged = [rule for rule in existing if rule not in doomed and rule not in relabelled]
         after = unchanged + self._relabel(api, relabels) + self._apply(api, doomed, missing)
-        return self.result(bool(doomed or missing or relabels), "rules", _in_order(existing), _in_order(after))
+        # A missing rule another task made meanwhile was not this task's change.
+        changed = bool(doomed or relabels) or len(missing) > self.adopted
+        return self.result(changed, "rules", _in_order(existing), _in_order(after))
 
     def _warn_of_open_networks(self) -> None:
         for rule in self.params["rules"]:
@@ -278,8 +283,11 @@ class FirewallTask(DatabaseResource):
             self.changed = True
         for rule in missing:
             with api_errors_fail_task("add firewall rule %s to database '%s'" % (_described(rule), self.name)):
-                created.append(create_rule(api, rule))
-            self.changed = True
+                made, by_us = create_rule(api, rule)
+            created.append(made)
+            # A rule another task made meanwhile is there as listed; this task changed nothing for it.
+            self.changed = self.changed or by_us
+            self.adopted += 0 if by_us else 1
         return created
 
 

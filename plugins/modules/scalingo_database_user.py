@@ -219,11 +219,14 @@ class UserTask(DatabaseResource):
                        "password_encryption": None}
             return self.result(True, "user", {}, planned)
         with api_errors_fail_task("create " + self.on):
-            user, generated = create_user(
+            user, generated, by_us = create_user(
                 api, database_api_id(api), self.user, self.params["read_only"], self.params["password"]
             )
-        self.changed = True
         self.users.append(user)
+        if not by_us:
+            # Another task created the user between our read and our create: converge on theirs.
+            return self._converge(api, user)
+        self.changed = True
         return _with_password(self.result(True, "user", {}, user), generated)
 
     def _converge(self, api: DatabaseAPI, existing: dict[str, Any]) -> dict[str, Any]:

@@ -481,3 +481,47 @@ def test_a_rule_delete_answered_500_may_have_been_applied(api: responses.Request
     outcome = run_module(scalingo_database_firewall.main, args())
 
     assert outcome.failed and outcome.result["changed"] is True
+
+
+def test_a_rule_create_after_a_gateway_error_that_applied_nothing_is_sent_again(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_rules(api)
+    api.add(responses.POST, RULES_URL, body="<html>502 Bad Gateway</html>", status=502)
+    api.add(responses.POST, RULES_URL, json={"rule": rule("fw-1", "203.0.113.0/24")}, status=201)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}))
+
+    assert outcome.result == reached({"changed": True, "rules": [view(rule("fw-1", "203.0.113.0/24"))]})
+    # The create, the list that found nothing, the create again.
+    assert [method for method, _url, _body in writes(api)] == ["POST", "POST"]
+
+
+def test_a_rule_create_that_never_gets_through_says_nothing_changed(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_rules(api)
+    api.add(responses.POST, RULES_URL, body="<html>503 Service Unavailable</html>", status=503)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}, retries=2))
+
+    assert outcome.failed
+    # Every lookup after a failed create found nothing: nothing was applied.
+    assert "changed" not in outcome.result
+    assert outcome.result["msg"].startswith("Scalingo API refused to add firewall rule 203.0.113.0/24 to database "
+                                            "'orders-production' (503)")
+    assert "gave up after 3 attempts" in outcome.result["msg"]
+    assert [method for method, _url, _body in writes(api)] == ["POST"] * 3
+
+
+def test_a_rule_another_task_created_meanwhile_is_taken_as_it_is(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_rules(api)
+    api.add(responses.POST, RULES_URL, json={"errors": {"cidr": ["has already been taken"]}}, status=422)
+    api.add(responses.GET, RULES_URL, json={"rules": [rule("fw-9", "203.0.113.0/24")]})
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}))
+
+    assert not outcome.failed
+    assert outcome.result == reached({"changed": False, "rules": [view(rule("fw-9", "203.0.113.0/24"))]})

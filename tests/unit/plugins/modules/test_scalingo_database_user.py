@@ -386,3 +386,43 @@ def test_a_delete_retried_after_a_gateway_error_and_then_gone_was_ours(
 
     assert not outcome.failed
     assert outcome.result["changed"] is True
+
+
+def test_a_user_another_task_created_meanwhile_is_taken_as_it_is(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_users(api)
+    api.add(responses.POST, USERS_URL, json={"errors": {"name": ["has already been taken"]}}, status=422)
+    api.add(responses.GET, USERS_URL, json={"database-users": [api_user("orders-production", protected=True),
+                                                               api_user("reporting")]})
+
+    outcome = run_module(scalingo_database_user.main, args(password=PASSWORD))
+
+    assert not outcome.failed
+    assert outcome.result == reached({"changed": False, "user": view("reporting")})
+
+
+def test_a_user_create_after_a_gateway_error_that_applied_nothing_is_sent_again(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_users(api)
+    api.add(responses.POST, USERS_URL, body="<html>502 Bad Gateway</html>", status=502)
+    api.add(responses.POST, USERS_URL, json={"database_user": api_user("reporting")}, status=201)
+
+    outcome = run_module(scalingo_database_user.main, args(password=PASSWORD))
+
+    assert outcome.result == reached({"changed": True, "user": view("reporting")})
+    assert [method for method, _url, _body in writes(api)] == ["POST", "POST"]
+
+
+def test_a_password_change_after_a_gateway_error_is_sent_again(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_users(api, api_user("reporting"))
+    api.add(responses.PATCH, USERS_URL + "/reporting", body="<html>504 Gateway Timeout</html>", status=504)
+    api.add(responses.PATCH, USERS_URL + "/reporting", json={"database_user": api_user("reporting")})
+
+    outcome = run_module(scalingo_database_user.main, args(password=PASSWORD, update_password="always"))
+
+    assert not outcome.failed and outcome.result["changed"] is True
+    assert [method for method, _url, _body in writes(api)] == ["PATCH", "PATCH"]
