@@ -189,6 +189,10 @@ class FirewallTask(DatabaseResource):
             api = self.database_api()
             existing = list_rules(api)
             wanted = self._wanted_rules(api, existing)
+        # Before any write: the managed ranges are counted now that each is known by its ID.
+        too_many = _too_many(len(wanted))
+        if too_many:
+            raise TaskFailed(too_many)
         relabels: list[tuple[dict[str, Any], str]] = []
         relabelled: list[dict[str, Any]] = []
         if self.params["state"] == "absent":
@@ -343,11 +347,16 @@ def _cidr_listed_twice_reason(rules: list[dict[str, Any]]) -> Optional[str]:
 
 
 def _too_many_rules_reason(rules: list[dict[str, Any]]) -> Optional[str]:
-    # Counted as the API counts them: a network once whatever its label, a managed range once.
-    distinct = {("cidr", canonical_cidr(rule["cidr"])) if rule["cidr"] is not None else ("range", rule["managed_range"])
-                for rule in rules}
-    if len(distinct) > MAX_RULES:
-        return "A database takes %d firewall rules at most; the task lists %d." % (MAX_RULES, len(distinct))
+    # Counted as the API counts them: a network once whatever its label. A managed range named by its ID and by its
+    # name is one rule, which only the list of ranges tells: FirewallTask counts those once it has read it.
+    networks = {canonical_cidr(rule["cidr"]) for rule in rules if rule["cidr"] is not None}
+    ranges = {rule["managed_range"] for rule in rules if rule["managed_range"] is not None}
+    return _too_many(len(networks) + (1 if ranges else 0))
+
+
+def _too_many(count: int) -> Optional[str]:
+    if count > MAX_RULES:
+        return "A database takes %d firewall rules at most; the task lists %d." % (MAX_RULES, count)
     return None
 
 

@@ -525,3 +525,32 @@ def test_a_rule_another_task_created_meanwhile_is_taken_as_it_is(
 
     assert not outcome.failed
     assert outcome.result == reached({"changed": False, "rules": [view(rule("fw-9", "203.0.113.0/24"))]})
+
+
+def test_a_managed_range_named_by_its_id_and_its_name_counts_once(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    networks = [{"cidr": "10.%d.0.0/16" % index} for index in range(29)]
+    database_with_rules(api, *[rule("fw-%d" % index, "10.%d.0.0/16" % index) for index in range(29)], managed("fw-m"))
+    api.add(responses.GET, RANGES_URL, json=RANGES)
+
+    outcome = run_module(scalingo_database_firewall.main, args(
+        *networks, {"managed_range": "man-osc-fr1-egress"}, {"managed_range": "Scalingo osc-fr1 egress"}))
+
+    assert not outcome.failed, outcome.result
+    assert outcome.result["changed"] is False
+
+
+def test_thirty_one_rules_once_ranges_are_known_fail_before_any_write(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    networks = [{"cidr": "10.%d.0.0/16" % index} for index in range(29)]
+    database_with_rules(api)
+    api.add(responses.GET, RANGES_URL, json={"ranges": RANGES["ranges"] + [{"id": "man-2", "name": "Other"}]})
+
+    outcome = run_module(scalingo_database_firewall.main, args(
+        *networks, {"managed_range": "man-osc-fr1-egress"}, {"managed_range": "Other"}))
+
+    assert outcome.failed
+    assert outcome.result["msg"] == "A database takes 30 firewall rules at most; the task lists 31."
+    assert writes(api) == []
