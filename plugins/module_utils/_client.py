@@ -65,6 +65,20 @@ AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+_BACKOFF_BASE = 1.0
+_BACKOFF_CAP = 30.0
+# How much of an answer one read asks for.
+_READ_SIZE = 65536
+# The largest answer read: far above any of the API's (a list of hundreds of databases is a few hundred kB), far
+# below what would strain the machine running the task.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
+
+_HTML_ANSWER = "an HTML page instead of JSON (a proxy or gateway error)"
+# Longest piece of a non-JSON answer quoted back to the user: enough for a
+# proxy's one-line reason, short enough to keep a whole HTML page out of a
+# failure message.
+_MAX_QUOTED_BODY = 200
+
 
 @dataclass(frozen=True)
 class Effect:
@@ -82,19 +96,6 @@ def _effect_of(method: str, harmless: bool = False, repeatable: bool = False) ->
     if harmless or method in SAFE_METHODS:
         return HARMLESS
     return Effect(harmless=False, repeatable=repeatable or method in IDEMPOTENT_METHODS)
-_BACKOFF_BASE = 1.0
-_BACKOFF_CAP = 30.0
-# How much of an answer one read asks for.
-_READ_SIZE = 65536
-# The largest answer read: far above any of the API's (a list of hundreds of databases is a few hundred kB), far
-# below what would strain the machine running the task.
-MAX_ANSWER_BYTES = 32 * 1024 * 1024
-
-_HTML_ANSWER = "an HTML page instead of JSON (a proxy or gateway error)"
-# Longest piece of a non-JSON answer quoted back to the user: enough for a
-# proxy's one-line reason, short enough to keep a whole HTML page out of a
-# failure message.
-_MAX_QUOTED_BODY = 200
 
 
 def api_url_for_region(region: str) -> str:

@@ -17,7 +17,8 @@ description:
   - Without O(password), the API generates one; it is returned once, as RV(password), by the run that created the
     user (or, with O(update_password=always), that reset it).
   - Whether a user is read-only cannot change once it exists; a difference fails the task and says so.
-  - The database's default user is protected; deleting it or setting its password fails with the API's reason.
+  - The database's default user is protected; deleting it or setting its password fails with the API's reason, and
+    in check mode with a sentence that says so.
 author:
   - scalingo.cloud maintainers (@scalingo-cloud)
 options:

@@ -46,8 +46,8 @@ def secrets_play(module: str, options: dict[str, Any], secret: str, kept: Path) 
     """A play that runs the module, then writes the registered secret to ``kept`` (with no_log, as a user would)."""
     return [{"name": "A secret", "hosts": "localhost", "gather_facts": False, "tasks": [
         {"name": "The task", "scalingo.cloud." + module: options, "register": "result"},
-        {"name": "Keep the secret", "ansible.builtin.copy": {"dest": str(kept), "content": "{{ %s }}" % secret,
-                                                              "mode": "0600"}, "no_log": True},
+        {"name": "Keep the secret", "no_log": True,
+         "ansible.builtin.copy": {"dest": str(kept), "content": "{{ %s }}" % secret, "mode": "0600"}},
     ]}]
 
 

@@ -206,8 +206,8 @@ def test_check_mode_checks_the_window_and_restores_nothing(api: responses.Reques
 
     outcome = run_module(scalingo_database_restore.main, args(), check_mode=True)
 
-    assert outcome.result == reached({"changed": True, "restore_time": "2026-12-05T14:30:00Z", "recovery_window": WINDOW,
-                              "operation": None})
+    assert outcome.result == reached(
+        {"changed": True, "restore_time": "2026-12-05T14:30:00Z", "recovery_window": WINDOW, "operation": None})
     assert writes(api) == []
 
 
