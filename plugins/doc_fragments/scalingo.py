@@ -81,7 +81,8 @@ options:
   timeout:
     version_added: 0.1.0
     description:
-      - Seconds to wait for each answer of the API, from more than 0 to 3600.
+      - Seconds to wait for each answer of the API, from more than 0 to 3600. The whole answer, headers and body,
+        must arrive within them (about a second more at worst), however slowly a server sends it.
     type: float
     default: 30
   retries:

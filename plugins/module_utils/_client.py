@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional
 from urllib.parse import quote, urljoin, urlsplit
 
+from ansible_collections.scalingo.cloud.plugins.module_utils._deadline import Deadline
 from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import (
     BearerTokenCache,
     is_jwt_shaped,
@@ -36,6 +37,7 @@ except ImportError:  # reported by the modules through missing_required_lib
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
+    from ansible_collections.scalingo.cloud.plugins.module_utils._deadline import WatchedAdapter
 
 COLLECTION_NAME = "scalingo.cloud"
 COLLECTION_VERSION = "1.0.0"
@@ -69,6 +71,8 @@ _BACKOFF_BASE = 1.0
 _BACKOFF_CAP = 30.0
 # How much of an answer one read asks for.
 _READ_SIZE = 65536
+# Seconds past the timeout after which a request still without its whole answer is cut off.
+_DEADLINE_GRACE = 1.0
 # The largest answer read: far above any of the API's (a list of hundreds of databases is a few hundred kB), far
 # below what would strain the machine running the task.
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
@@ -495,11 +499,21 @@ class ScalingoClient:
                 # verify goes with each request: a Session-level value loses to REQUESTS_CA_BUNDLE.
                 # The API does not redirect: a redirect is never followed, so no answer comes from elsewhere.
                 started = _now()
-                response = self._session.request(
-                    method, url, timeout=self.timeout, verify=self.validate_certs, allow_redirects=False, stream=True,
-                    **kwargs
-                )
-                self._read_body(response, started)
+                # Each read is bounded by requests' timeout, the body as a whole by _read_body, and everything up
+                # to its end, headers included, by the deadline (a little later, so that the others speak first).
+                with Deadline(self.timeout + _DEADLINE_GRACE) as deadline:
+                    try:
+                        response = self._session.request(
+                            method, url, timeout=self.timeout, verify=self.validate_certs, allow_redirects=False,
+                            stream=True, **kwargs
+                        )
+                        self._read_body(response, started)
+                    except requests.exceptions.RequestException:
+                        if not deadline.expired:
+                            raise
+                if deadline.expired:
+                    # Whatever was read before the cut (a part of the headers, say) is no answer.
+                    raise requests.exceptions.ReadTimeout("the answer took longer than the timeout")
             except _AnswerTooLarge:
                 raise ScalingoAPIError(method, path, None, "the answer was larger than %d MiB, more than any of the "
                                        "Scalingo API's: check %s" % (MAX_ANSWER_BYTES // 1024 // 1024, option),
@@ -634,6 +648,10 @@ def _shared_session(key: tuple[Any, ...]) -> "requests.Session":
     session = _SHARED_SESSIONS.get(key)
     if session is None:
         session = requests.Session()
+        # Its connections report to the Deadline of each request, which can then cut off a trickle of headers.
+        adapter = WatchedAdapter()
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
         session.headers.update(
             {
                 "User-Agent": USER_AGENT,

@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 import yaml
@@ -17,6 +18,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import
 from tests.conftest import REPO_ROOT
 from tests.integration.conftest import IN_WORKER, ON_TARGET, RunPlaybook
 from tests.simulator import DEFAULT_API_TOKEN, Fault, RunningSimulator
+from tests.unit.plugins.module_utils.test_client_deadline import running_trickling_server
 
 NAME = "orders-production"
 LOOKUP = "/v1/databases/" + NAME
@@ -179,3 +181,27 @@ def test_an_option_of_the_wrong_type_is_named_as_a_module_names_it(
 
     assert run.succeeded, run.output
     assert simulator.app.state.requests == []
+
+
+@pytest.fixture
+def trickling_server() -> Iterator[Any]:
+    with running_trickling_server() as httpd:
+        yield httpd
+
+
+def test_headers_trickling_past_the_timeout_fail_as_a_timeout(
+    trickling_server: Any, run_playbook: RunPlaybook, tmp_path: Path
+) -> None:
+    # A server (a real socket on loopback) that sends its headers a byte every 0.3 seconds: each read within the
+    # timeout, the whole head far past it.
+    trickling_server.RequestHandlerClass.pause = 0.3
+    url = "http://127.0.0.1:%d" % trickling_server.server_address[1]
+
+    started = time.monotonic()
+    run = run_playbook(playbook(tmp_path, info_task(name=NAME, timeout=1, retries=0, api_url=url, auth_url=url,
+                                                    token_cache=False)))
+
+    assert not run.succeeded
+    assert "no answer within 1.0 seconds" in run.output
+    # The head alone takes about 25 seconds to trickle in; the run, Ansible's start included, ends well before.
+    assert time.monotonic() - started < 15
