@@ -554,3 +554,16 @@ def test_thirty_one_rules_once_ranges_are_known_fail_before_any_write(
     assert outcome.failed
     assert outcome.result["msg"] == "A database takes 30 firewall rules at most; the task lists 31."
     assert writes(api) == []
+
+
+def test_a_rule_create_answered_2xx_with_an_undecodable_body_says_changed(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_rules(api)
+    api.add(responses.POST, RULES_URL, body="<html>created</html>", status=201)
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}))
+
+    assert outcome.failed and outcome.result["changed"] is True
+    # A 2xx said it was applied: never sent twice.
+    assert [method for method, _url, _body in writes(api)] == ["POST"]
