@@ -23,7 +23,12 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     ScalingoAPIError,
     ScalingoClient,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils._databases import get_list, next_page
+from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
+    get_list,
+    integer_or_none,
+    next_page,
+    poll_intervals,
+)
 
 # Go's time.Weekday, which the API's weekday_utc is: 0 is Sunday.
 WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
@@ -37,8 +42,6 @@ MAINTENANCE_FIELDS = ("id", "type", "status", "started_at", "ended_at")
 NOT_APPLICABLE_STATUSES = (403, 404, 422)
 # A clock a little ahead of the API's still names a time the API has seen.
 CLOCK_SKEW = timedelta(minutes=1)
-_FIRST_POLL_INTERVAL = 2.0
-_MAX_POLL_INTERVAL = 30.0
 _MAX_PAGES = 100
 
 
@@ -110,23 +113,19 @@ def settings_view(database: dict[str, Any]) -> dict[str, Any]:
 
 
 def _window_view(window: dict[str, Any]) -> dict[str, Any]:
-    weekday = _integer(window.get("weekday_utc"))
+    weekday = integer_or_none(window.get("weekday_utc"))
     return {
         "weekday": weekday,
         "weekday_name": WEEKDAYS[weekday] if weekday is not None and 0 <= weekday <= 6 else None,
-        "starting_hour": _integer(window.get("starting_hour_utc")),
-        "duration_in_hours": _integer(window.get("duration_in_hour")),
+        "starting_hour": integer_or_none(window.get("starting_hour_utc")),
+        "duration_in_hours": integer_or_none(window.get("duration_in_hour")),
     }
 
 
 def scheduled_hours(value: Any) -> list[int]:
     """The hours of the periodic backups: the API answers a list; one hour alone is read as a list of one."""
     values = value if isinstance(value, list) else [value]
-    return [hour for hour in (_integer(item) for item in values) if hour is not None]
-
-
-def _integer(value: Any) -> Optional[int]:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return [hour for hour in (integer_or_none(item) for item in values) if hour is not None]
 
 
 def update_database(api: DatabaseAPI, changes: dict[str, Any]) -> Optional[dict[str, Any]]:
@@ -344,7 +343,7 @@ def _poll_until(
     sleep: Callable[[float], None], clock: Callable[[], float],
 ) -> dict[str, Any]:
     started = clock()
-    interval = _FIRST_POLL_INTERVAL
+    intervals = poll_intervals()
     while True:
         current = poll()
         if current["status"] == done:
@@ -354,8 +353,7 @@ def _poll_until(
         waited = clock() - started
         if waited >= timeout:
             raise WaitTimedOut(current, waited)
-        sleep(min(interval, timeout - waited))
-        interval = min(interval * 1.5, _MAX_POLL_INTERVAL)
+        sleep(min(next(intervals), timeout - waited))
 
 
 # --- maintenance ----------------------------------------------------------------------------------

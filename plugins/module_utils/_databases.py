@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Union
 from urllib.parse import quote
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
@@ -217,8 +217,13 @@ def _current_page(answer: dict[str, Any]) -> int:
 def _page_number(answer: dict[str, Any], key: str) -> Optional[int]:
     meta = answer.get("meta")
     pagination = meta.get("pagination") if isinstance(meta, dict) else None
-    number = pagination.get(key) if isinstance(pagination, dict) else None
-    return number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None
+    number = integer_or_none(pagination.get(key)) if isinstance(pagination, dict) else None
+    return number if number is not None and number > 0 else None
+
+
+def integer_or_none(value: Any) -> Optional[int]:
+    """An integer the API answered, or None: JSON's true and false are Python ints, but not numbers."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 # --- life cycle, through the Apps and Addons APIs that back a dedicated database ---
@@ -230,9 +235,9 @@ DATABASE_STATUSES = (CREATING, RUNNING, "migrating", "updating", "upgrading", "s
 STATUSES_WAITING_WILL_NOT_CHANGE = ("stopped",)
 # After a plan change, how long a wait that still reads "running" takes it for a change not started yet.
 PLAN_CHANGE_GRACE = 60.0
-CONNECTION_URL_VARIABLE = "SCALINGO_POSTGRESQL_URL"
 _FIRST_POLL_INTERVAL = 2.0
 _MAX_POLL_INTERVAL = 30.0
+CONNECTION_URL_VARIABLE = "SCALINGO_POSTGRESQL_URL"
 
 
 class UnknownPlan(Exception):
@@ -317,7 +322,7 @@ def wait_until_running(
     clock = clock or _monotonic
     api = client.database_api(database["id"], addon_id or find_addon(client, database)["id"])
     started = clock()
-    interval = _FIRST_POLL_INTERVAL
+    intervals = poll_intervals()
     seen_changing = not after_change
     while True:
         status = database_status(api)
@@ -329,7 +334,17 @@ def wait_until_running(
             raise NotRunning(status, waited, timed_out=False)
         if waited >= timeout:
             raise NotRunning(status, waited, timed_out=True)
-        client.sleep(min(interval, timeout - waited))
+        client.sleep(min(next(intervals), timeout - waited))
+
+
+def poll_intervals() -> Iterator[float]:
+    """The pauses between the polls of a wait: 2 seconds at first, then half as long again each time, up to 30.
+
+    Provisioning, backups and restores take minutes, and each poll spends the account's rate limit.
+    """
+    interval = _FIRST_POLL_INTERVAL
+    while True:
+        yield interval
         interval = min(interval * 1.5, _MAX_POLL_INTERVAL)
 
 

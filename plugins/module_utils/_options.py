@@ -181,3 +181,9 @@ def _number_reason(params: dict[str, Any]) -> Optional[str]:
     if not 0 <= params["retry_max_wait"] <= MAX_RETRY_WAIT:
         return "Option retry_max_wait must be a number of seconds from 0 to %d." % MAX_RETRY_WAIT
     return None
+
+
+def invalid_wait_timeout_reason(params: dict[str, Any]) -> Optional[str]:
+    """The sentence for a wait of fewer than 0 seconds, the same in every module that waits."""
+    wait_timeout = params["wait_timeout"]
+    return None if wait_timeout >= 0 else "Option wait_timeout is %d: it must be 0 or more seconds." % wait_timeout

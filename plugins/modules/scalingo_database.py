@@ -252,6 +252,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._networking import 
     network_configuration,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.module_utils._options import invalid_wait_timeout_reason
 from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
     ScalingoTask,
     account_databases,
@@ -477,9 +478,7 @@ def not_running_message(database: dict[str, Any], stopped: NotRunning) -> str:
 
 def check_input(params: dict[str, Any]) -> Optional[str]:
     """What the argument spec cannot say about the options; checked before any request."""
-    return invalid_name_reason(params["name"]) or (
-        "Option wait_timeout must be 0 or more seconds." if params["wait_timeout"] < 0 else None
-    ) or (
+    return invalid_name_reason(params["name"]) or invalid_wait_timeout_reason(params) or (
         invalid_ip_range_reason(params["ip_range"]) if params["ip_range"] is not None else None
     )
 

@@ -144,6 +144,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._backups import (
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.module_utils._options import invalid_wait_timeout_reason
 from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
     DATABASE_ID_OPTIONS,
     DATABASE_ID_REQUIRED_BY,
@@ -193,9 +194,7 @@ class BackupTask(DatabaseResource):
 def check_input(params: dict[str, Any]) -> Optional[str]:
     if params["download_url"] and not params["wait"]:
         return "Option download_url needs wait: true: a backup has an archive only once it is done."
-    if params["wait_timeout"] < 0:
-        return "Option wait_timeout is %d: it must be 0 or more seconds." % params["wait_timeout"]
-    return invalid_database_reason(params)
+    return invalid_wait_timeout_reason(params) or invalid_database_reason(params)
 
 
 DECLARATION = ModuleDeclaration(

@@ -173,6 +173,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     wait_until_running,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.module_utils._options import invalid_wait_timeout_reason
 from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
     DATABASE_ID_OPTIONS,
     DATABASE_ID_REQUIRED_BY,
@@ -259,9 +260,7 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
             "A restore replaces all the data of database '%s': set confirm to the database's name to say that this "
             "is meant." % params["database"]
         )
-    if params["wait_timeout"] < 0:
-        return "Option wait_timeout is %d: it must be 0 or more seconds." % params["wait_timeout"]
-    return invalid_database_reason(params) or invalid_restore_time_reason(
+    return invalid_wait_timeout_reason(params) or invalid_database_reason(params) or invalid_restore_time_reason(
         params["restore_time"], datetime.now(timezone.utc))
 
 

@@ -166,6 +166,14 @@ def test_an_empty_option_fails_before_any_request(api: responses.RequestsMock, r
     assert len(api.calls) == 0
 
 
+def test_a_negative_wait_timeout_fails_before_any_request(api: responses.RequestsMock, run_module: RunModule) -> None:
+    outcome = run_module(scalingo_database.main, args(wait=True, wait_timeout=-3))
+
+    assert outcome.failed
+    assert outcome.result["msg"] == "Option wait_timeout is -3: it must be 0 or more seconds."
+    assert len(api.calls) == 0
+
+
 def test_a_missing_plan_fails_when_the_database_must_be_created(
     api: responses.RequestsMock, run_module: RunModule
 ) -> None:
