@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ipaddress
 import string
-from dataclasses import dataclass
 from typing import Any, Callable, Optional
 from urllib.parse import quote
 
@@ -23,6 +22,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     ScalingoAPIError,
     ScalingoClient,
 )
+from ansible_collections.scalingo.cloud.plugins.module_utils._creates import create_once
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import get_list
 
 CUSTOM_RANGE = "custom_range"
@@ -31,8 +31,6 @@ MAX_RULES = 30
 RULE_FIELDS = ("id", "type", "cidr", "label", "range_id")
 USER_NAME_CHARACTERS = frozenset(string.ascii_lowercase + string.digits + "-")
 PASSWORD_LENGTHS = (24, 64)
-# The API's reason when what a create makes exists already.
-TAKEN = "has already been taken"
 
 
 # --- firewall rules -----------------------------------------------------------------------------
@@ -97,57 +95,6 @@ def create_rule(api: DatabaseAPI, rule: dict[str, Any]) -> tuple[dict[str, Any],
         # The API took the create (it answered 2xx): the rule was made, though its answer cannot be read.
         error.may_have_applied = True
         raise
-
-
-@dataclass(frozen=True)
-class Creation:
-    """How create_once ended: the create's ``answer``, or what the lookup ``found`` after it."""
-
-    answer: Any
-    found: Optional[dict[str, Any]]
-    made_by_us: bool
-
-
-def create_once(
-    api: DatabaseAPI, send: Callable[[], Any], find: Callable[[], Optional[dict[str, Any]]], taken: tuple[str, ...]
-) -> Creation:
-    """``send()`` a create, never making two, and never saying it changed something a lookup showed it did not.
-
-    A create whose answer does not tell whether it was applied (a lost connection, a gateway error) is looked
-    for with ``find()``: found, it was ours; not found, it was not applied, and it is sent again within the
-    client's retry budget. A create refused because what it makes already exists (a 422 "has already been
-    taken" on one of the ``taken`` fields, or a 409) means another task made it since our read: take theirs.
-    """
-    budget = api.retry_budget()
-    while True:
-        try:
-            return Creation(send(), None, made_by_us=True)
-        except ScalingoAPIError as error:
-            already_there = error.status == 409 or any(error.has_field_error(field, TAKEN) for field in taken)
-            if not (error.may_have_applied or already_there):
-                raise
-            found = _find_after(find, error)
-            if found is not None:
-                return Creation(None, found, made_by_us=not already_there)
-            if error.known_applied:
-                # A 2xx said it was made, whatever the list says yet: never send it twice.
-                raise
-            delay = None if already_there else budget.next_delay()
-            if delay is None:
-                if not already_there:
-                    # The lookup found nothing: the create was not applied.
-                    error.may_have_applied = False
-                    error.message = "%s (%s)" % (error.message, budget.describe())
-                raise
-            api.sleep(delay)
-
-
-def _find_after(find: Callable[[], Optional[dict[str, Any]]], create_error: ScalingoAPIError) -> Optional[dict[str, Any]]:
-    try:
-        return find()
-    except ScalingoAPIError:
-        # Whether the create was applied is still unknown: the create's own failure says it may have been.
-        raise create_error from None
 
 
 def relabel_rule(api: DatabaseAPI, rule: dict[str, Any], label: str) -> Optional[dict[str, Any]]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional, Union
 from urllib.parse import quote
 
@@ -23,12 +22,11 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     ScalingoAPIError,
     ScalingoClient,
 )
+from ansible_collections.scalingo.cloud.plugins.module_utils._creates import create_once
 
 DATABASES_PATH = "/v1/databases"
 TECHNOLOGIES = ("postgresql-ng",)
 DATABASE_FIELDS = ("id", "name", "project_id", "technology", "plan")
-
-NAME_TAKEN = "has already been taken"
 
 _NAME_PATTERN = re.compile(r"[a-z0-9-]{6,48}")
 
@@ -113,61 +111,27 @@ def create_database(
         return _database_from_answer(answer, "POST", DATABASES_PATH)
     except ScalingoAPIError as error:
         # The API took the create (it answered 2xx), but its answer cannot be read: the database was made.
-        error.may_have_applied = True
+        error.may_have_applied = error.known_applied = True
         raise
-
-
-@dataclass(frozen=True)
-class Creation:
-    """The database a create ended with, and whether our request can have made it."""
-
-    database: dict[str, Any]
-    made_by_us: bool
 
 
 def create_database_once(
     client: ScalingoClient, name: str, technology: str, plan: str, project_id: Optional[str] = None,
     ip_range: Optional[str] = None,
-) -> Creation:
-    """Create a database that a lookup just found missing, never making two.
+) -> tuple[dict[str, Any], bool]:
+    """Create a database that a lookup just found missing, never making two (see create_once).
 
-    A create whose answer is lost may have been applied: look the name up
-    before sending it again. A create refused because the name is taken
-    (a 422 on the name, or a 409) means someone else made it since our lookup: take theirs. The caller
-    compares what it gets with what it asked for.
+    The database, and whether our request can have made it: one someone else made since our lookup is theirs,
+    and the caller compares it with what it asked for.
     """
-    budget = client.retry_budget()
-    maybe_applied = False
-    while True:
-        try:
-            return Creation(create_database(client, name, technology, plan, project_id, ip_range), made_by_us=True)
-        except ScalingoAPIError as error:
-            if not (error.may_have_applied or _name_taken(error)):
-                raise
-            maybe_applied = maybe_applied or error.may_have_applied
-            found = _look_up_after_create(client, name, maybe_applied)
-            if found is not None:
-                return Creation(found, made_by_us=maybe_applied)
-            delay = None if _name_taken(error) else budget.next_delay()
-            if delay is None:
-                if budget.attempts > 1:
-                    error.message = "%s (%s)" % (error.message, budget.describe())
-                raise
-            client.sleep(delay)
-
-
-def _name_taken(error: ScalingoAPIError) -> bool:
-    # The documented 422 {"errors": {"name": ["has already been taken"]}}, or a 409 Conflict.
-    return error.has_field_error("name", NAME_TAKEN) or error.status == 409
-
-
-def _look_up_after_create(client: ScalingoClient, name: str, maybe_applied: bool) -> Optional[dict[str, Any]]:
-    try:
-        return find_database(client, name)
-    except ScalingoAPIError as error:
-        # Whether our create made the database is still unknown: say it may have.
-        error.may_have_applied = error.may_have_applied or maybe_applied
-        raise
+    creation = create_once(
+        client,
+        lambda: create_database(client, name, technology, plan, project_id, ip_range),
+        lambda: find_database(client, name),
+        taken=("name",),
+    )
+    database = creation.answer if creation.found is None else creation.found
+    return database, creation.made_by_us
 
 
 def database_view(item: Any, method: str, path: str) -> dict[str, Any]:

@@ -234,7 +234,6 @@ from typing import Any, Optional
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     RUNNING,
     TECHNOLOGIES,
-    Creation,
     NotRunning,
     UnknownPlan,
     change_plan,
@@ -301,19 +300,17 @@ class DatabaseTask(ScalingoTask):
             return self._result(changed=True, before=None, after=desired, created=True)
         project_id = self.project_id()
         with api_errors_fail_task("create database '%s'" % self.name):
-            creation: Creation = create_database_once(
+            database, made_by_us = create_database_once(
                 self.client, self.name, self.params["technology"], self.params["plan"], project_id,
                 self.params["ip_range"],
             )
-        account_databases(self.client).write(creation.database)
-        if not creation.made_by_us:
+        account_databases(self.client).write(database)
+        if not made_by_us:
             # Another host or job created it between our lookup and our create.
-            return self._converge(creation.database)
+            return self._converge(database)
         self.changed = True
-        self._fail_on_fixed_differences(creation.database)
-        return self._result(
-            changed=True, before=None, after=creation.database, status=self._wait(creation.database), created=True
-        )
+        self._fail_on_fixed_differences(database)
+        return self._result(changed=True, before=None, after=database, status=self._wait(database), created=True)
 
     def _converge(self, existing: dict[str, Any]) -> dict[str, Any]:
         self._fail_on_fixed_differences(existing)

@@ -358,6 +358,22 @@ def test_a_create_that_keeps_failing_gives_up_and_says_so(
     )
     assert "gave up after 3 attempts" in outcome.result["msg"]
     assert [method for method, url in sent(api) if url == CREATE_URL] == ["POST"] * 3
+    # Every lookup after a failed create answered 404: nothing was applied.
+    assert "changed" not in outcome.result
+
+
+def test_a_create_answered_2xx_without_a_database_is_never_sent_again(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_absent(api)
+    api.add(responses.POST, CREATE_URL, json={"ok": True}, status=201)
+
+    outcome = run_module(scalingo_database.main, args(plan=PLAN))
+
+    # The API said it made the database, though the lookup does not find it yet.
+    assert outcome.failed and outcome.result["changed"] is True
+    assert "no database object" in outcome.result["msg"]
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL), ("POST", CREATE_URL), ("GET", LOOKUP_URL)]
 
 
 def test_a_name_taken_since_our_lookup_is_someone_elses_create(api: responses.RequestsMock, run_module: RunModule) -> None:

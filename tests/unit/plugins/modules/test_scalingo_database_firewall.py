@@ -527,6 +527,22 @@ def test_a_rule_another_task_created_meanwhile_is_taken_as_it_is(
     assert outcome.result == reached({"changed": False, "rules": [view(rule("fw-9", "203.0.113.0/24"))]})
 
 
+def test_a_rule_taken_after_a_lost_create_may_be_ours_and_says_changed(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_rules(api)
+    api.add(responses.POST, RULES_URL, body="<html>502 Bad Gateway</html>", status=502)
+    api.add(responses.POST, RULES_URL, json={"errors": {"cidr": ["has already been taken"]}}, status=422)
+    # The list after the 502 finds nothing yet; the one after the 422 finds the rule the first create made.
+    api.add(responses.GET, RULES_URL, json={"rules": []})
+    api.add(responses.GET, RULES_URL, json={"rules": [rule("fw-9", "203.0.113.0/24")]})
+
+    outcome = run_module(scalingo_database_firewall.main, args({"cidr": "203.0.113.0/24"}))
+
+    assert outcome.result == reached({"changed": True, "rules": [view(rule("fw-9", "203.0.113.0/24"))]})
+    assert [method for method, _url, _body in writes(api)] == ["POST", "POST"]
+
+
 def test_a_managed_range_named_by_its_id_and_its_name_counts_once(
     api: responses.RequestsMock, run_module: RunModule
 ) -> None:

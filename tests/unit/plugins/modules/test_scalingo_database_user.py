@@ -402,6 +402,23 @@ def test_a_user_another_task_created_meanwhile_is_taken_as_it_is(
     assert outcome.result == reached({"changed": False, "user": view("reporting")})
 
 
+def test_a_user_taken_after_a_lost_create_may_be_ours_and_says_changed(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_users(api)
+    api.add(responses.POST, USERS_URL, body="<html>502 Bad Gateway</html>", status=502)
+    api.add(responses.POST, USERS_URL, json={"errors": {"name": ["has already been taken"]}}, status=422)
+    # The list after the 502 finds nothing yet; the one after the 422 finds the user the first create made.
+    api.add(responses.GET, USERS_URL, json={"database-users": [api_user("orders-production", protected=True)]})
+    api.add(responses.GET, USERS_URL, json={"database-users": [api_user("orders-production", protected=True),
+                                                               api_user("reporting")]})
+
+    outcome = run_module(scalingo_database_user.main, args(password=PASSWORD))
+
+    assert outcome.result == reached({"changed": True, "user": view("reporting")})
+    assert [method for method, _url, _body in writes(api)] == ["POST", "POST"]
+
+
 def test_a_user_create_after_a_gateway_error_that_applied_nothing_is_sent_again(
     api: responses.RequestsMock, run_module: RunModule
 ) -> None:
