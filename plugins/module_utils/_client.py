@@ -96,6 +96,15 @@ class Effect:
 HARMLESS = Effect(harmless=True, repeatable=True)
 
 
+@dataclass(frozen=True)
+class _Reply:
+    """The answer ``_send`` settled on, and whether an earlier attempt of the same request may have been applied:
+    then a 404 to a delete, say, may be that attempt's doing."""
+
+    response: "requests.Response"
+    after_ambiguous: bool
+
+
 def _effect_of(method: str, harmless: bool = False, repeatable: bool = False) -> Effect:
     if harmless or method in SAFE_METHODS:
         return HARMLESS
@@ -369,11 +378,11 @@ class ScalingoClient:
         """
         service = service or self._main_api
         effect = _effect_of(method, harmless, repeatable)
-        response = self._call(service, method, path, body, params, effect)
-        if response.status_code == 401:
+        reply = self._call(service, method, path, body, params, effect)
+        if reply.response.status_code == 401:
             service.forget_token()
-            response = self._call(service, method, path, body, params, effect)
-        return self._decode(method, path, response, effect, service.option)
+            reply = self._call(service, method, path, body, params, effect)
+        return self._decode(method, path, reply, effect, service.option)
 
     def database_api(self, app_id: str, addon_id: str) -> "DatabaseAPI":
         """The Database API's calls about the database behind ``addon_id`` of app ``app_id``."""
@@ -387,7 +396,7 @@ class ScalingoClient:
         body: Optional[dict[str, Any]],
         params: Optional[dict[str, Any]],
         effect: "Effect",
-    ) -> "requests.Response":
+    ) -> _Reply:
         return self._send(
             method,
             service.base_url + path,
@@ -462,16 +471,16 @@ class ScalingoClient:
     def _exchange_token(self) -> str:
         url = self.auth_url + TOKEN_EXCHANGE_PATH
         # Exchanging twice only mints two bearer tokens: safe to retry like a GET.
-        response = self._send("POST", url, TOKEN_EXCHANGE_PATH, HARMLESS, "auth_url", auth=("", self._api_token), json={})
-        if response.status_code == 401:
+        reply = self._send("POST", url, TOKEN_EXCHANGE_PATH, HARMLESS, "auth_url", auth=("", self._api_token), json={})
+        if reply.response.status_code == 401:
             raise ScalingoAPIError(
                 "POST", TOKEN_EXCHANGE_PATH, 401, "the API token was refused (wrong, expired or revoked token)"
             )
-        if response.status_code == 404:
+        if reply.response.status_code == 404:
             # Whatever its body says: there is no exchange at this address, which is a setting to fix.
             message = "%s has no token exchange (404): check auth_url, usually %s" % (_url_of(url), DEFAULT_AUTH_URL)
             raise ScalingoAPIError("POST", TOKEN_EXCHANGE_PATH, None, message)
-        answer = self._decode("POST", TOKEN_EXCHANGE_PATH, response, HARMLESS, "auth_url")
+        answer = self._decode("POST", TOKEN_EXCHANGE_PATH, reply, HARMLESS, "auth_url")
         token = answer.get("token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise ScalingoAPIError("POST", TOKEN_EXCHANGE_PATH, None, "unexpected answer: no token")
@@ -485,7 +494,7 @@ class ScalingoClient:
     def _send(
         self, method: str, url: str, path: str, effect: "Effect", option: str, unreachable_is_final: bool = False,
         **kwargs: Any
-    ) -> "requests.Response":
+    ) -> _Reply:
         """Send a request until it gets an answer worth returning, within the retry budget.
 
         ``option`` names the setting behind ``url``, for the failures a setting causes. With
@@ -530,10 +539,8 @@ class ScalingoClient:
                 if response.is_redirect:
                     raise ScalingoAPIError(method, path, None, _redirect_reason(response, option))
                 if response.status_code not in RETRYABLE_STATUSES:
-                    # An earlier attempt may have done what this one finds done (a 404 to a repeated delete, say).
-                    response.scalingo_after_ambiguous = after_ambiguous  # type: ignore[attr-defined]
-                    return response
-                failure = self._answer_failure(method, path, response, effect, option)
+                    return _Reply(response, after_ambiguous)
+                failure = self._answer_failure(method, path, response, effect, option, after_ambiguous)
                 retry_after = _retry_after(response)
             failure.may_have_applied = failure.may_have_applied or after_ambiguous
             if (failure.may_have_applied and not effect.repeatable) or (unreachable_is_final and failure.no_such_route):
@@ -587,7 +594,8 @@ class ScalingoClient:
         return ScalingoAPIError(method, path, None, message, may_have_applied=not effect.harmless)
 
     def _answer_failure(
-        self, method: str, path: str, response: "requests.Response", effect: "Effect", option: str
+        self, method: str, path: str, response: "requests.Response", effect: "Effect", option: str,
+        after_ambiguous: bool,
     ) -> ScalingoAPIError:
         if response.status_code == 404 and not is_the_apis_error(response):
             # A router or a proxy, not the API: the URL is wrong, and nothing may be taken as absent.
@@ -605,14 +613,14 @@ class ScalingoClient:
             response.status_code,
             message,
             field_errors=field_errors,
-            may_have_applied=not effect.harmless and (
-                response.status_code in AMBIGUOUS_STATUSES or getattr(response, "scalingo_after_ambiguous", False)),
+            may_have_applied=not effect.harmless and (response.status_code in AMBIGUOUS_STATUSES or after_ambiguous),
             is_not_found=response.status_code == 404,
         )
 
-    def _decode(self, method: str, path: str, response: "requests.Response", effect: "Effect", option: str) -> Any:
+    def _decode(self, method: str, path: str, reply: _Reply, effect: "Effect", option: str) -> Any:
+        response = reply.response
         if not 200 <= response.status_code < 300:
-            raise self._answer_failure(method, path, response, effect, option)
+            raise self._answer_failure(method, path, response, effect, option, reply.after_ambiguous)
         if response.status_code == 204 or not response.content:
             return None
         try:
