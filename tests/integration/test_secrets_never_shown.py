@@ -6,13 +6,19 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
+import ansible_runner.display_callback.callback as runner_callbacks
 import pytest
 import yaml
 
+from tests.conftest import COLLECTIONS_ROOT, REPO_ROOT
 from tests.integration.conftest import IN_WORKER, ON_TARGET, RunPlaybook
 from tests.simulator import RunningSimulator
 
@@ -28,13 +34,29 @@ SECRET_RESULTS = {
     "connection URL": ("scalingo_database_info", {"name": NAME, "include_url": True}, "result.databases[0].url"),
     "backup link": ("scalingo_database_backup", {"database": NAME, "download_url": True}, "result.download_url"),
 }
-# Every callback ansible-core ships that prints results, and the default one's JSON and YAML formats.
+# Every callback ansible-core ships that prints results, and the default one's JSON and YAML formats; the json
+# callback of ansible.posix; and awx_display, with which AWX (through ansible-runner) records a job's events.
 CALLBACKS = [
     {"ANSIBLE_STDOUT_CALLBACK": "default", "ANSIBLE_CALLBACK_RESULT_FORMAT": "json"},
     {"ANSIBLE_STDOUT_CALLBACK": "default", "ANSIBLE_CALLBACK_RESULT_FORMAT": "yaml"},
     {"ANSIBLE_STDOUT_CALLBACK": "minimal"},
     {"ANSIBLE_STDOUT_CALLBACK": "oneline"},
+    {"ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"},
+    {"ANSIBLE_STDOUT_CALLBACK": "awx_display", "ANSIBLE_CALLBACK_PLUGINS": os.path.dirname(runner_callbacks.__file__)},
 ]
+CALLBACK_IDS = ["json", "yaml", "minimal", "oneline", "ansible.posix.json", "awx_display"]
+THIRD_PARTY_COLLECTIONS = REPO_ROOT / "build" / "third-party-collections"
+
+
+@pytest.fixture(scope="session")
+def third_party_collections() -> Iterator[Path]:
+    """ansible.posix, unpacked once for every test process (the first to get the lock does it)."""
+    THIRD_PARTY_COLLECTIONS.parent.mkdir(parents=True, exist_ok=True)
+    with open(str(THIRD_PARTY_COLLECTIONS) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(["bash", str(REPO_ROOT / "scripts" / "third-party-collections.sh"), sys.executable,
+                        str(THIRD_PARTY_COLLECTIONS)], check=True)
+    yield THIRD_PARTY_COLLECTIONS
 
 
 @pytest.fixture(params=[IN_WORKER, ON_TARGET])
@@ -51,26 +73,30 @@ def secrets_play(module: str, options: dict[str, Any], secret: str, kept: Path) 
     ]}]
 
 
-def shown_anywhere(run_output: str, tree: Path) -> str:
-    """What the run printed, and what the tree callback wrote."""
-    written = [path.read_text() for path in tree.glob("*")] if tree.exists() else []
+def shown_anywhere(run_output: str, *written_to: Path) -> str:
+    """What the run printed, and every file the callbacks wrote (the tree callback's, AWX's job events)."""
+    written = [path.read_text() for folder in written_to for path in folder.rglob("*") if path.is_file()]
     return "\n".join([run_output] + written)
 
 
 @pytest.mark.parametrize("case", list(SECRET_RESULTS))
-@pytest.mark.parametrize("callback", CALLBACKS, ids=["json", "yaml", "minimal", "oneline"])
+@pytest.mark.parametrize("callback", CALLBACKS, ids=CALLBACK_IDS)
 def test_a_returned_secret_is_censored_in_every_output_and_registered(
-    simulator: RunningSimulator, run_playbook: RunPlaybook, tmp_path: Path, case: str, callback: dict[str, str]
+    simulator: RunningSimulator, run_playbook: RunPlaybook, third_party_collections: Path, tmp_path: Path, case: str,
+    callback: dict[str, str]
 ) -> None:
     simulator.app.add_database(NAME)
     simulator.app.add_user(NAME, "orders-app")
     module, options, secret = SECRET_RESULTS[case]
-    kept, tree = tmp_path / "kept", tmp_path / "tree"
+    kept, tree, events = tmp_path / "kept", tmp_path / "tree", tmp_path / "awx"
+    events.mkdir()
     playbook = tmp_path / "secret.yml"
     playbook.write_text(yaml.safe_dump(secrets_play(module, options, secret, kept)))
 
     run = run_playbook(playbook, "--diff", environment=dict(
-        callback, ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.tree", ANSIBLE_CALLBACK_TREE_DIR=str(tree)))
+        callback, ANSIBLE_CALLBACKS_ENABLED="ansible.builtin.tree", ANSIBLE_CALLBACK_TREE_DIR=str(tree),
+        ANSIBLE_COLLECTIONS_PATH="%s:%s" % (COLLECTIONS_ROOT, third_party_collections),
+        AWX_ISOLATED_DATA_DIR=str(events)))
 
     assert run.succeeded, run.output
     registered = kept.read_text()
@@ -78,10 +104,14 @@ def test_a_returned_secret_is_censored_in_every_output_and_registered(
     issued = simulator.app.secrets() + [record.url]
     # The registered value is one the simulator handed out, and no output holds it.
     assert any(registered == value or value in registered for value in issued), case
-    assert registered not in shown_anywhere(run.output, tree)
+    shown = shown_anywhere(run.output, tree, events)
+    assert registered not in shown
     for value in issued:
-        assert value not in shown_anywhere(run.output, tree)
+        assert value not in shown
     assert "censored" in run.output or callback["ANSIBLE_STDOUT_CALLBACK"] == "oneline"
+    if callback["ANSIBLE_STDOUT_CALLBACK"] == "awx_display":
+        # The job events AWX stores, the task's result among them, censored.
+        assert "'no_log: true' was specified for this result" in shown_anywhere("", events)
 
 
 def test_check_mode_and_diff_never_show_a_password(simulator: RunningSimulator, run_playbook: RunPlaybook,
