@@ -21,7 +21,6 @@ from urllib.parse import quote
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     DatabaseAPI,
     ScalingoAPIError,
-    ScalingoClient,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     get_list,
@@ -32,10 +31,14 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
 
 # Go's time.Weekday, which the API's weekday_utc is: 0 is Sunday.
 WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-BACKUP_DONE = "done"
-BACKUP_ERROR = "error"
-OPERATION_DONE = "done"
-OPERATION_ERROR = "error"
+# A backup is "scheduled", "pending", "running", "done", "error", "cancelling" or "cancelled" (go-scalingo,
+# scalingo.js); the last three but one end it.
+BACKUP_DONE = frozenset({"done"})
+BACKUP_FAILED = frozenset({"error", "cancelled"})
+# A database operation (a restore, an upgrade) is "pending", "running", "finished", "error", "user-error",
+# "cancelling" or "cancelled". "done" is an app operation's word, taken from older answers but never required.
+OPERATION_DONE = frozenset({"finished", "done"})
+OPERATION_FAILED = frozenset({"error", "user-error", "cancelled"})
 BACKUP_FIELDS = ("id", "name", "status", "method", "size", "created_at", "started_at")
 MAINTENANCE_FIELDS = ("id", "type", "status", "started_at", "ended_at")
 # The answers with which the API says a backup call does not apply to a database, rather than that it failed.
@@ -169,10 +172,11 @@ def backup_view(backup: Any, method: str, path: str) -> dict[str, Any]:
 
 
 def create_backup(api: DatabaseAPI) -> dict[str, Any]:
-    """Take a backup now (go-scalingo sends no body) and return it as the API describes it."""
+    """Take a backup now and return it as the API describes it; the body is ``{}``, as go-scalingo and scalingo.js
+    send it."""
     path = _database_path(api, "backups")
     with _saying_when_backups_do_not_apply():
-        answer = api.request("POST", path)
+        answer = api.post(path, {})
     backup = answer.get("database_backup", answer) if isinstance(answer, dict) else answer
     return backup_view(backup, "POST", path)
 
@@ -194,10 +198,10 @@ def _saying_when_backups_do_not_apply() -> Iterator[None]:
 def wait_for_backup(
     api: DatabaseAPI, backup: dict[str, Any], timeout: float, sleep: Callable[[float], None], clock: Callable[[], float]
 ) -> dict[str, Any]:
-    """Poll the backups until ``backup`` is done; raises Failed or WaitTimedOut.
+    """Poll the backups until ``backup`` is done; raises Failed (an error, or cancelled) or WaitTimedOut.
 
     The list is what go-scalingo and the CLI read: the route of one backup is not under its database.
-    A status the notes do not list is waited on.
+    Every other status, one the clients do not list included, is waited on.
     """
 
     def poll() -> dict[str, Any]:
@@ -207,7 +211,7 @@ def wait_for_backup(
         raise ScalingoAPIError("GET", _database_path(api, "backups"), None,
                                "unexpected answer: backup %s is not in the list" % backup["id"])
 
-    return _poll_until(poll, BACKUP_DONE, BACKUP_ERROR, timeout, sleep, clock)
+    return _poll_until(poll, BACKUP_DONE, BACKUP_FAILED, timeout, sleep, clock)
 
 
 def backup_download_url(api: DatabaseAPI, backup_id: str) -> str:
@@ -285,17 +289,21 @@ def _text_or_none(value: Any) -> Optional[str]:
 
 
 def restore(api: DatabaseAPI, moment: datetime) -> Optional[dict[str, Any]]:
-    """Ask for a restore to ``moment``; the operation it started, or None when the answer names none."""
+    """Ask for a restore to ``moment``; the operation it started, or None when the answer names none.
+
+    The operation's ``location`` is where the answer's Location header points, to read it from; None without one.
+    """
     path = _database_path(api, "pitr", "restore")
-    answer = api.post(path, {"restore_time": rfc3339(moment)})
-    if not isinstance(answer, dict):
-        return None
-    operation = answer.get("operation")
+    answer = api.answer("POST", path, {"restore_time": rfc3339(moment)})
+    body = answer.body if isinstance(answer.body, dict) else {}
+    operation = body.get("operation")
     if isinstance(operation, dict) and _text_or_none(operation.get("id")):
-        return operation_view(operation)
+        return dict(operation_view(operation), location=answer.location)
     # Older documentation answers {"operation_id": "..."} alone.
-    operation_id = _text_or_none(answer.get("operation_id"))
-    return {"id": operation_id, "type": None, "status": None, "error": None} if operation_id else None
+    operation_id = _text_or_none(body.get("operation_id"))
+    if operation_id is None:
+        return None
+    return {"id": operation_id, "type": None, "status": None, "error": None, "location": answer.location}
 
 
 def operation_view(operation: dict[str, Any]) -> dict[str, Any]:
@@ -305,50 +313,42 @@ def operation_view(operation: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_operation(
-    client: ScalingoClient, api: DatabaseAPI, app_id: str, operation_id: str, on_database_api: bool = True
-) -> tuple[dict[str, Any], bool]:
-    """An operation, and whether the Database API served it.
+def read_operation(api: DatabaseAPI, operation_id: str, location: Optional[str] = None) -> dict[str, Any]:
+    """A database operation, from where the answer that started it pointed, else from its documented route.
 
-    From the Database API while ``on_database_api``, and where it has no such route, from the main API's operations
-    of the app, as go-scalingo reads them; the caller passes the second value on, so later polls go straight there.
+    That route is ``/databases/{addon}/operations/{id}`` on the main API's layouts and ``/operations/{id}`` at the
+    legacy host's root. An app's operations (``/v1/apps/{app}/operations``) are another thing, never read here.
     """
-    path = _database_path(api, "operations", operation_id)
-    answer: Any = None
-    if on_database_api:
-        try:
-            answer = api.get(path)
-        except ScalingoAPIError as error:
-            if not error.no_such_route:
-                raise
-            on_database_api = False
-    if not on_database_api:
-        path = "/v1/apps/%s/operations/%s" % (quote(app_id, safe=""), quote(operation_id, safe=""))
-        answer = client.get(path)
+    path = location or _database_path(api, "operations", operation_id)
+    legacy_path = "/operations/" + quote(operation_id, safe="")
+    answer = api.get(path) if location else api.answer("GET", path, paths={"legacy": legacy_path}).body
     operation = answer.get("operation", answer) if isinstance(answer, dict) else None
     if not isinstance(operation, dict) or not isinstance(operation.get("status"), str):
         raise ScalingoAPIError("GET", path, None, "unexpected answer: an operation without a status")
-    return operation_view(dict(operation, id=operation.get("id") or operation_id)), on_database_api
+    return operation_view(dict(operation, id=operation.get("id") or operation_id))
 
 
 def wait_for_operation(
     read: Callable[[], dict[str, Any]], timeout: float, sleep: Callable[[float], None], clock: Callable[[], float]
 ) -> dict[str, Any]:
-    """Poll an operation until it is done; raises Failed or WaitTimedOut. Unknown statuses are waited on."""
-    return _poll_until(read, OPERATION_DONE, OPERATION_ERROR, timeout, sleep, clock)
+    """Poll an operation until it is finished; raises Failed (error, user-error, cancelled) or WaitTimedOut.
+
+    Every other status, one the clients do not list included, is waited on.
+    """
+    return _poll_until(read, OPERATION_DONE, OPERATION_FAILED, timeout, sleep, clock)
 
 
 def _poll_until(
-    poll: Callable[[], dict[str, Any]], done: str, failed: str, timeout: float,
+    poll: Callable[[], dict[str, Any]], done: frozenset[str], failed: frozenset[str], timeout: float,
     sleep: Callable[[float], None], clock: Callable[[], float],
 ) -> dict[str, Any]:
     started = clock()
     intervals = poll_intervals()
     while True:
         current = poll()
-        if current["status"] == done:
+        if current["status"] in done:
             return current
-        if current["status"] == failed:
+        if current["status"] in failed:
             raise Failed(current)
         waited = clock() - started
         if waited >= timeout:

@@ -97,6 +97,15 @@ HARMLESS = Effect(harmless=True, repeatable=True)
 
 
 @dataclass(frozen=True)
+class Answer:
+    """A decoded 2xx answer, and where its ``Location`` header points: a path under the base URL of the service
+    that answered (to send to that service), or None when there is no such header or it points elsewhere."""
+
+    body: Any
+    location: Optional[str]
+
+
+@dataclass(frozen=True)
 class _Reply:
     """The answer ``_send`` settled on, and whether an earlier attempt of the same request may have been applied:
     then a 404 to a delete, say, may be that attempt's doing."""
@@ -376,13 +385,27 @@ class ScalingoClient:
         ``repeatable`` says that sending it twice does what sending it once does (setting a password): it is
         retried as a PUT is.
         """
+        return self.answer(method, path, body, params, service, harmless, repeatable).body
+
+    def answer(
+        self,
+        method: str,
+        path: str,
+        body: Optional[dict[str, Any]] = None,
+        params: Optional[dict[str, Any]] = None,
+        service: Optional["_Service"] = None,
+        harmless: bool = False,
+        repeatable: bool = False,
+    ) -> Answer:
+        """As ``request``, with where the answer's ``Location`` header points."""
         service = service or self._main_api
         effect = _effect_of(method, harmless, repeatable)
         reply = self._call(service, method, path, body, params, effect)
         if reply.response.status_code == 401:
             service.forget_token()
             reply = self._call(service, method, path, body, params, effect)
-        return self._decode(method, path, reply, effect, service.option)
+        decoded = self._decode(method, path, reply, effect, service.option)
+        return Answer(decoded, _location_under(reply.response, service.base_url))
 
     def database_api(self, app_id: str, addon_id: str) -> "DatabaseAPI":
         """The Database API's calls about the database behind ``addon_id`` of app ``app_id``."""
@@ -748,6 +771,17 @@ class DatabaseAPI:
 
         ``repeatable`` as ScalingoClient.request takes it.
         """
+        return self.answer(method, path, body, params, repeatable).body
+
+    def answer(
+        self, method: str, path: str, body: Optional[dict[str, Any]] = None, params: Optional[dict[str, Any]] = None,
+        repeatable: bool = False, paths: Optional[dict[str, str]] = None,
+    ) -> Answer:
+        """As ``request``, with where the answer's Location header points, under the layout that answered.
+
+        ``paths`` gives, by layout, a path that layout serves instead of ``path`` (the legacy host keeps a
+        database's operations at its root, say).
+        """
         candidates = self._client.database_api_candidates()
         # An answer that may be the main API's own route rather than the Database API's, kept in case no later
         # layout exists: then it was the Database API's after all.
@@ -756,15 +790,16 @@ class DatabaseAPI:
         for position, layout in enumerate(candidates):
             has_fallback = position + 1 < len(candidates)
             try:
-                answer = self._client.request(
-                    method, path, body, params, service=self._service(layout, has_fallback), repeatable=repeatable)
+                answer = self._client.answer(
+                    method, (paths or {}).get(layout, path), body, params, service=self._service(layout, has_fallback),
+                    repeatable=repeatable)
             except ScalingoAPIError as error:
                 if has_fallback and error.no_such_route:
                     continue
                 if remembered and error.no_such_route:
                     # The layout found earlier is gone (Scalingo moved the routes meanwhile): look again.
                     self._client.forget_layout()
-                    return self.request(method, path, body, params, repeatable)
+                    return self.answer(method, path, body, params, repeatable, paths)
                 if has_fallback and error.is_not_found and self._overlaps_main_api(layout, path):
                     ambiguous = ambiguous or error
                     continue
@@ -938,6 +973,26 @@ def _retry_after(response: "requests.Response") -> Optional[float]:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return max(0.0, (moment - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
+
+
+def _location_under(response: "requests.Response", base_url: str) -> Optional[str]:
+    """The path, under ``base_url``, that the answer's Location header names; None when it names another place.
+
+    The tokens go only where they were sent: a Location on another host, scheme or port, or outside the service's
+    prefix, is not followed.
+    """
+    location = response.headers.get("Location")
+    if not location:
+        return None
+    target = urlsplit(urljoin(response.url or base_url, location))
+    base = urlsplit(base_url)
+    prefix = base.path.rstrip("/") + "/"
+    if (target.scheme, target.netloc) != (base.scheme, base.netloc) or not target.path.startswith(prefix):
+        return None
+    segments = target.path[len(prefix):].split("/")
+    if any(segment in ("", ".", "..") for segment in segments):
+        return None
+    return "/" + "/".join(segments)
 
 
 def _url_of(url: str) -> str:

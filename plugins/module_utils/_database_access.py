@@ -98,12 +98,13 @@ def create_rule(api: DatabaseAPI, rule: dict[str, Any]) -> tuple[dict[str, Any],
 
 
 def relabel_rule(api: DatabaseAPI, rule: dict[str, Any], label: str) -> Optional[dict[str, Any]]:
-    """Change a custom rule's label in place; None where the API has no such route (the caller replaces the rule)."""
+    """Change a custom rule's label in place; None where the API has no such route, or the rule's route takes no
+    PATCH (405): the caller then replaces the rule."""
     path = "%s/%s" % (_rules_path(api), quote(str(rule["id"]), safe=""))
     try:
         answer = api.patch(path, {"firewall_rule": {"label": label}})
     except ScalingoAPIError as error:
-        if error.no_such_route:
+        if error.no_such_route or error.status == 405:
             return None
         raise
     updated = answer.get("rule") if isinstance(answer, dict) and "rule" in answer else answer

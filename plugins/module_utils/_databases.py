@@ -179,9 +179,13 @@ def _current_page(answer: dict[str, Any]) -> int:
 
 
 def _page_number(answer: dict[str, Any], key: str) -> Optional[int]:
+    """A page number of ``meta.pagination`` (go-scalingo, the docs), or of ``meta`` itself (scalingo.js)."""
     meta = answer.get("meta")
-    pagination = meta.get("pagination") if isinstance(meta, dict) else None
-    number = integer_or_none(pagination.get(key)) if isinstance(pagination, dict) else None
+    if not isinstance(meta, dict):
+        return None
+    pagination = meta.get("pagination")
+    holder = pagination if isinstance(pagination, dict) else meta
+    number = integer_or_none(holder.get(key))
     return number if number is not None and number > 0 else None
 
 

@@ -28,6 +28,8 @@ PEERING_FIELDS = (
 NETWORK_FIELDS = ("outscale_account_id", "outscale_net_id", "ip_range")
 # RFC 1918: the networks a private network's range is drawn from.
 PRIVATE_NETWORKS = tuple(ipaddress.ip_network(text) for text in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+# The longest prefix the CLI takes for a database's private network.
+SMALLEST_PREFIX = 25
 _OUTSCALE_PEERING_ID = re.compile(r"pcx-[0-9a-f]{8,32}")
 
 
@@ -39,6 +41,10 @@ def invalid_ip_range_reason(text: str) -> Optional[str]:
     if not any(network.version == 4 and network.subnet_of(private) for private in PRIVATE_NETWORKS):  # type: ignore[arg-type]
         return "Option ip_range is %s: it must lie in a private network (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)." % (
             network)
+    if network.prefixlen > SMALLEST_PREFIX:
+        # The CLI's rule: a database's network holds 128 addresses or more.
+        return "Option ip_range is %s: it must be a /%d or larger (a prefix of %d or less), such as 10.20.0.0/24." % (
+            network, SMALLEST_PREFIX, SMALLEST_PREFIX)
     return None
 
 

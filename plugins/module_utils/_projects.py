@@ -77,7 +77,8 @@ def update_project(client: ScalingoClient, project: dict[str, Any], changes: dic
 
 
 class ProjectHoldsResources(Exception):
-    """The API refused to delete a project because it still holds resources (a 409); ``reason`` is its word."""
+    """The API refused to delete a project because it still holds resources (a 409, or a 422 in another reading
+    of the API); ``reason`` is its word."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -94,7 +95,7 @@ def delete_project(client: ScalingoClient, project: dict[str, Any]) -> bool:
     except ScalingoAPIError as error:
         if error.is_not_found:
             return False
-        if error.status == 409:
+        if error.status in (409, 422):
             raise ProjectHoldsResources(error.message) from None
         raise
     return True

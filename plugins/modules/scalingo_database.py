@@ -72,9 +72,12 @@ options:
     version_added: 1.1.0
     description:
       - The private IPv4 network, in CIDR form, of a database on a private network, for example V(10.20.0.0/24). It
-        must lie in V(10.0.0.0/8), V(172.16.0.0/12) or V(192.168.0.0/16), and is checked before any request.
-      - Set at creation only. For an existing database, the module reads its network configuration and fails when
-        its range is another.
+        must lie in V(10.0.0.0/8), V(172.16.0.0/12) or V(192.168.0.0/16) and be a V(/25) or larger (as the Scalingo
+        CLI requires), and is checked before any request.
+      - Set at creation only. After a create, the module reads the new database's network configuration (after the
+        wait, with O(wait=true)) and fails, with C(changed=true), when the API did not put it on that range; a
+        database asked for private is never reported created as asked while it is public. For an existing database,
+        the module reads its network configuration and fails when its range is another.
       - The database is then reached from an Outscale net through a peering (see
         scalingo.cloud.scalingo_database_net_peering).
     type: str
@@ -310,7 +313,9 @@ class DatabaseTask(ScalingoTask):
             return self._converge(database)
         self.changed = True
         self._fail_on_fixed_differences(database)
-        return self._result(changed=True, before=None, after=database, status=self._wait(database), created=True)
+        status = self._wait(database)
+        self._fail_unless_created_private(database)
+        return self._result(changed=True, before=None, after=database, status=status, created=True)
 
     def _converge(self, existing: dict[str, Any]) -> dict[str, Any]:
         self._fail_on_fixed_differences(existing)
@@ -445,6 +450,26 @@ class DatabaseTask(ScalingoTask):
                 "of a database is set when it is created and cannot change." % (
                     self.name, current or "none (it is not on a private network)", wanted_range.strip()),
                 database=existing,
+            )
+
+    def _fail_unless_created_private(self, database: dict[str, Any]) -> None:
+        """A database asked for on a private network is on it: the documented create names no ip_range, so an API
+        may create the database public, and only its network configuration tells."""
+        wanted_range = self.params["ip_range"]
+        if wanted_range is None:
+            return
+        with api_errors_fail_task("read the network configuration of database '%s', created with ip_range %s" % (
+                self.name, wanted_range.strip()), database=database):
+            configuration = network_configuration(self.client, database)
+        current = (configuration or {}).get("ip_range")
+        if current != wanted_range.strip():
+            raise TaskFailed(
+                "Database '%s' (%s) was created, but not on the private network asked for: its IP range is %s, not "
+                "%s, so it is not private as the task says. The API did not apply ip_range, and the range of a "
+                "database cannot change: delete it (state: absent) and ask Scalingo's support how to create a "
+                "database on a private network in this region." % (
+                    self.name, database["id"], current or "none (it is not on a private network)", wanted_range.strip()),
+                database=database,
             )
 
     def _result(

@@ -26,7 +26,8 @@ options:
   wait:
     version_added: 1.1.0
     description:
-      - Whether to wait until the backup is done (its status V(done)). A backup that fails fails the task.
+      - Whether to wait until the backup is done (its status V(done)). A backup that fails (V(error)) or is cancelled
+        (V(cancelled)) fails the task at once; every other status is waited on.
     type: bool
     default: true
   wait_timeout:
@@ -103,7 +104,9 @@ backup:
       type: str
       sample: 20261205133000_orders_production
     status:
-      description: V(scheduled), V(running), V(done) or V(error); V(done) after a wait.
+      description:
+        - V(scheduled), V(pending), V(running), V(done), V(error), V(cancelling) or V(cancelled); V(done) after a
+          wait.
       type: str
       sample: done
     method:
@@ -180,8 +183,7 @@ class BackupTask(DatabaseResource):
             with api_errors_fail_task("read the backups of database '%s'" % self.name, backup=backup):
                 return wait_for_backup(api, backup, timeout, self.client.sleep, time.monotonic)
         except Failed as failed:
-            raise TaskFailed("Backup %s of database '%s' failed (status error): its archive cannot be used." % (
-                backup["id"], self.name), backup=failed.last) from None
+            raise TaskFailed(_ended_reason(backup["id"], self.name, failed.last["status"]), backup=failed.last) from None
         except WaitTimedOut as late:
             raise TaskFailed(
                 "Backup %s of database '%s' is still '%s' after %d seconds; it goes on. Raise wait_timeout, or follow "
@@ -189,6 +191,14 @@ class BackupTask(DatabaseResource):
                     backup["id"], self.name, late.last["status"], late.waited),
                 backup=late.last,
             ) from None
+
+
+def _ended_reason(backup_id: str, database: str, status: str) -> str:
+    if status == "cancelled":
+        return ("Backup %s of database '%s' was cancelled before it was done, so it has no archive; the database's "
+                "backups show what else ran (scalingo.cloud.scalingo_database_info, include_backups)." % (
+                    backup_id, database))
+    return "Backup %s of database '%s' failed (status %s): its archive cannot be used." % (backup_id, database, status)
 
 
 def check_input(params: dict[str, Any]) -> Optional[str]:

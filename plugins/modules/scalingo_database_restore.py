@@ -71,8 +71,9 @@ notes:
     the recovery window, the restore, and while it
     waits one read of the operation per poll (every 2 seconds at first, up to every 30), then of the database's
     status.
-  - The restore's operation is read from the Database API; where it has no such route, from the main API's
-    operations of the database's app.
+  - The restore's operation is read where the restore's answer points (its C(Location) header), else from
+    C(/databases/{addon}/operations/{id}) on the main API's layouts of the Database API and C(/operations/{id}) on its
+    legacy host.
 seealso:
   - module: scalingo.cloud.scalingo_database_backup
   - module: scalingo.cloud.scalingo_database_info
@@ -139,7 +140,11 @@ operation:
       description: Type of the operation, as the API names it.
       type: str
     status:
-      description: V(pending), V(running), V(done) or V(error); V(done) after a wait.
+      description:
+        - V(pending), V(running), V(finished), V(error), V(user-error), V(cancelling) or V(cancelled); V(finished)
+          after a wait (V(done) from an API that answers as older versions did).
+        - V(error), V(user-error) and V(cancelled) end the wait at once and fail the task, with the operation's
+          reason.
       type: str
     error:
       description: What went wrong, when the API says.
@@ -202,33 +207,28 @@ class RestoreTask(DatabaseResource):
         with api_errors_fail_task("restore database '%s' to %s" % (self.name, rfc3339(moment)), **result):
             operation = restore(api, moment)
         self.changed = True
+        location = operation.pop("location") if operation is not None else None
         result["operation"] = operation
         if self.params["wait"]:
             started = time.monotonic()
             if operation is not None:
-                result["operation"] = self._follow(api, operation, result)
+                result["operation"] = self._follow(api, operation, location, result)
             remaining = max(self.params["wait_timeout"] - (time.monotonic() - started), 0.0)
             result["status"] = self._wait_until_running(api, remaining, operation is None, result)
         return dict(result, changed=True)
 
-    def _follow(self, api: DatabaseAPI, operation: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
-        database_id = self.database()["id"]
-        # Once the Database API said it has no operations, the polls after go straight to the main API.
-        where = {"on_database_api": True}
-
-        def read() -> dict[str, Any]:
-            current, where["on_database_api"] = read_operation(
-                self.client, api, database_id, operation["id"], where["on_database_api"])
-            return current
-
+    def _follow(
+        self, api: DatabaseAPI, operation: dict[str, Any], location: Optional[str], result: dict[str, Any]
+    ) -> dict[str, Any]:
         try:
             with api_errors_fail_task("read the restore's operation of database '%s'" % self.name, **result):
-                return wait_for_operation(read, self.params["wait_timeout"], self.client.sleep, time.monotonic)
+                return wait_for_operation(lambda: read_operation(api, operation["id"], location),
+                                          self.params["wait_timeout"], self.client.sleep, time.monotonic)
         except Failed as failed:
             raise TaskFailed(
-                "The restore of database '%s' to %s failed%s." % (
-                    self.name, result["restore_time"],
-                    ": " + failed.last["error"] if failed.last["error"] else " (status error)"),
+                "The restore of database '%s' to %s ended '%s'%s." % (
+                    self.name, result["restore_time"], failed.last["status"],
+                    ": " + failed.last["error"] if failed.last["error"] else ""),
                 **dict(result, operation=failed.last)
             ) from None
         except WaitTimedOut as late:

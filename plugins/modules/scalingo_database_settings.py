@@ -44,8 +44,14 @@ options:
   periodic_backups_hour:
     version_added: 1.1.0
     description:
-      - The hour, UTC, V(0) to V(23), the daily backups are taken at. Left out, left as it is.
-    type: int
+      - The hour, UTC, V(0) to V(23), the daily backups are taken at, or a list of hours. Left out, left as it is.
+      - The API answers the hours as a list and sets one hour. A database with backups at several hours keeps them
+        unless the task lists the hours it wants, so V(3) fails there, with the hours it has, where V([3]) replaces
+        them with 03:00 UTC; the hours it has, listed, change nothing. Several hours other than the database's fail
+        before any request, since the API cannot set them.
+      - A new hour is sent with the periodic backups' flag (V(true) unless O(periodic_backups=false), or the
+        database's own when O(periodic_backups) is left out), as the Scalingo CLI sends it.
+    type: raw
 attributes:
   check_mode:
     support: full
@@ -133,6 +139,7 @@ settings:
           sample: [1]
 """
 
+import re
 from typing import Any, Optional
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._backups import (
@@ -152,6 +159,10 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
     invalid_database_reason,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
+
+
+# An hour typed as text (from a template, say): ASCII digits only, never another script's.
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 class SettingsTask(DatabaseResource):
@@ -198,9 +209,10 @@ class SettingsTask(DatabaseResource):
     def _apply_periodic_backups(self, api: DatabaseAPI, current: dict[str, Any]) -> dict[str, Any]:
         wanted = self.params["periodic_backups"]
         enabled = wanted if wanted is not None and wanted != current["enabled"] else None
-        hour = self.params["periodic_backups_hour"]
-        if hour is not None and current["scheduled_at"] == [hour]:
-            hour = None
+        hour = self._new_backup_hour(current["scheduled_at"])
+        if hour is not None:
+            # The CLI sends the flag with a new hour; the task's, or the database's own when the task says none.
+            enabled = current["enabled"] if wanted is None else wanted
         if enabled is None and hour is None:
             return current
         planned = {
@@ -215,6 +227,56 @@ class SettingsTask(DatabaseResource):
         return answered["periodic_backups"] if answered else planned
 
 
+    def _new_backup_hour(self, current: list[int]) -> Optional[int]:
+        """The hour to send, None when the hours are already the task's; fails on what the API cannot do."""
+        given = self.params["periodic_backups_hour"]
+        if given is None:
+            return None
+        hours, listed = backup_hours(given)
+        if sorted(set(hours)) == sorted(set(current)):
+            return None
+        if len(hours) > 1:
+            raise TaskFailed(
+                "Database '%s' takes its daily backups at %s UTC, and the API sets one hour, not %s: list one hour to "
+                "replace them, or the database's own to keep them." % (self.name, _hours(current), _hours(hours)))
+        if len(current) > 1 and not listed:
+            raise TaskFailed(
+                "Database '%s' takes its daily backups at %s UTC: periodic_backups_hour %d would replace them all. "
+                "Give periodic_backups_hour: [%d] to replace them with that hour, or %s to keep them. Nothing was "
+                "changed." % (self.name, _hours(current), hours[0], hours[0], sorted(set(current))))
+        return hours[0]
+
+
+def backup_hours(given: Any) -> tuple[list[int], bool]:
+    """The hours periodic_backups_hour gives, and whether they came as a list; check_input has refused the rest."""
+    listed = isinstance(given, list)
+    return [_as_hour(item) for item in (given if listed else [given])], listed
+
+
+def _as_hour(value: Any) -> int:
+    return int(value.strip()) if isinstance(value, str) else int(value)
+
+
+def _hours(hours: list[int]) -> str:
+    return " and ".join("%02d:00" % hour for hour in sorted(set(hours))) or "no hour"
+
+
+def invalid_backup_hours_reason(given: Any) -> Optional[str]:
+    if given is None:
+        return None
+    items = given if isinstance(given, list) else [given]
+    for item in items:
+        if isinstance(item, bool) or not (isinstance(item, int) or (isinstance(item, str) and _DIGITS.fullmatch(item.strip()))):
+            return ("Option periodic_backups_hour must be an hour of the day, UTC, 0 to 23, or a list of such hours; "
+                    "%r is not one." % (item,))
+        reason = invalid_hour_reason("periodic_backups_hour", _as_hour(item))
+        if reason:
+            return reason
+    if not items:
+        return "Option periodic_backups_hour is an empty list: give at least one hour, or leave it out."
+    return None
+
+
 def _given_or(given: Optional[int], current: Optional[dict[str, Any]], key: str) -> Optional[int]:
     if given is not None:
         return given
@@ -226,7 +288,7 @@ def check_input(params: dict[str, Any]) -> Optional[str]:
         invalid_database_reason(params),
         invalid_weekday_reason(params["maintenance_weekday"]),
         invalid_hour_reason("maintenance_hour", params["maintenance_hour"]),
-        invalid_hour_reason("periodic_backups_hour", params["periodic_backups_hour"]),
+        invalid_backup_hours_reason(params["periodic_backups_hour"]),
     )
     return next((reason for reason in reasons if reason), None)
 
@@ -240,7 +302,8 @@ DECLARATION = ModuleDeclaration(
         maintenance_weekday=dict(type="int"),
         maintenance_hour=dict(type="int"),
         periodic_backups=dict(type="bool"),
-        periodic_backups_hour=dict(type="int"),
+        # An hour or a list of hours: which of the two the task gave matters (see _new_backup_hour).
+        periodic_backups_hour=dict(type="raw"),
         **DATABASE_ID_OPTIONS,
     ),
     required_one_of=[["maintenance_weekday", "maintenance_hour", "periodic_backups", "periodic_backups_hour"]],

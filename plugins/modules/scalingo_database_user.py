@@ -17,8 +17,8 @@ description:
   - Without O(password), the API generates one; it is returned once, as RV(password), by the run that created the
     user (or, with O(update_password=always), that reset it).
   - Whether a user is read-only cannot change once it exists; a difference fails the task and says so.
-  - The database's default user is protected; deleting it or setting its password fails with the API's reason, and
-    in check mode with a sentence that says so.
+  - The database's default user is protected, as the API and the CLI say; deleting it or setting its password fails
+    with a sentence that says so, before any write and in check mode too.
 author:
   - scalingo.cloud maintainers (@scalingo-cloud)
 options:
@@ -200,9 +200,8 @@ class UserTask(DatabaseResource):
     def _absent(self, api: DatabaseAPI, existing: Optional[dict[str, Any]]) -> dict[str, Any]:
         if existing is None:
             return self.result(False, "user", {}, {})
-        if self.check_mode:
-            self._fail_if_protected(existing, "deleted")
-        else:
+        self._fail_if_protected(existing, "deleted")
+        if not self.check_mode:
             with api_errors_fail_task("delete " + self.on):
                 delete_user(api, self.user)
             self.changed = True
@@ -210,7 +209,7 @@ class UserTask(DatabaseResource):
         return dict(self.result(True, "user", existing, {}), user=existing)
 
     def _fail_if_protected(self, existing: dict[str, Any], what: str) -> None:
-        """In check mode, say what the API would refuse rather than promise it: the default user is protected."""
+        """Refuse, before any write and in every mode, what the API refuses: the default user is protected."""
         if existing["protected"]:
             raise TaskFailed(_protected_user_reason(self.user, self.name, what), user=existing)
 
@@ -240,8 +239,8 @@ class UserTask(DatabaseResource):
             )
         if self.params["update_password"] != "always":
             return self.result(False, "user", existing, existing)
+        self._fail_if_protected(existing, "given a new password")
         if self.check_mode:
-            self._fail_if_protected(existing, "given a new password")
             return _password_changes_in_diff(self.result(True, "user", existing, existing))
         generated = None
         with api_errors_fail_task("set the password of " + self.on):
@@ -255,8 +254,8 @@ class UserTask(DatabaseResource):
 
 
 def _protected_user_reason(user: str, database: str, what: str) -> str:
-    return ("User '%s' of database '%s' is protected (the database's default user): it cannot be %s, and the run "
-            "would fail." % (user, database, what))
+    return ("User '%s' of database '%s' is protected (the database's default user): it cannot be %s. Nothing was "
+            "changed." % (user, database, what))
 
 
 def _password_changes_in_diff(result: dict[str, Any]) -> dict[str, Any]:

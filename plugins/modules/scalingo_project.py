@@ -37,20 +37,26 @@ options:
     version_added: 1.1.0
     description:
       - V(true) makes the project the account's default, where new databases go; the API then takes the flag from the
-        former default. V(false) asks the API to take the flag off the project.
+        former default. V(false) keeps a project that is not the default so; on the default project it fails before
+        any request, in check mode too, since the API cannot take the flag off (make another project the default
+        instead).
       - Left out, the flag is left as it is (a new project is then not the default).
     type: bool
   state:
     version_added: 1.1.0
     description:
-      - V(present) makes the project exist; V(absent) deletes it.
+      - V(present) makes the project exist; V(absent) deletes it. The default project is never deleted (the task
+        fails before any request), nor one that holds databases (the API refuses, with a 409 or a 422, and the task
+        names them).
     type: str
     default: present
     choices: [present, absent]
 attributes:
   check_mode:
     support: full
-    details: The projects are read; nothing is created, changed or deleted.
+    details:
+      - The projects are read; nothing is created, changed or deleted.
+      - A delete lists the databases to say, as the real run would, that a project holding some cannot be deleted.
   diff_mode:
     support: full
 extends_documentation_fragment:
@@ -58,7 +64,7 @@ extends_documentation_fragment:
   - scalingo.cloud.scalingo.attributes
 notes:
   - Costs the list of projects, and one request for a create, a change or a delete. A delete refused because the
-    project holds resources costs the list of databases too, to name them.
+    project holds resources, and a delete in check mode, cost the list of databases too, to name them.
 """
 
 EXAMPLES = r"""
@@ -152,6 +158,12 @@ class ProjectTask(ScalingoTask):
 
     def _changes(self, project: dict[str, Any]) -> dict[str, Any]:
         """What the task changes of an existing project: its name, its default flag; only what differs."""
+        if self.params["default"] is False and project["default"]:
+            # The API cannot take the flag off: an account always has a default project.
+            raise TaskFailed(
+                "Project '%s' (%s) is the account's default project, and the API cannot make it not the default: "
+                "set default: true on the project that should be the default instead. Nothing was changed." % (
+                    project["name"], project["id"]), project=project)
         wanted = {"name": self.params["new_name"], "default": self.params["default"]}
         return {key: value for key, value in wanted.items() if value is not None and value != project[key]}
 
@@ -167,22 +179,40 @@ class ProjectTask(ScalingoTask):
     def _absent(self, existing: Optional[dict[str, Any]]) -> dict[str, Any]:
         if existing is None:
             return self._result(False, None, None)
-        if not self.check_mode:
+        if existing["default"]:
+            raise TaskFailed(
+                "Project '%s' (%s) is the account's default project, which cannot be deleted: make another project "
+                "the default first (default: true). Nothing was changed." % (self.name, existing["id"]),
+                project=existing)
+        if self.check_mode:
+            # What the real run would meet: the API refuses to delete a project that holds databases.
+            with api_errors_fail_task("list the databases of project '%s'" % self.name, project=existing):
+                held = self._databases_in(existing)
+            if held:
+                raise TaskFailed(self._still_held(existing, "", held), project=existing)
+        else:
             try:
                 with api_errors_fail_task("delete project '%s'" % self.name, project=existing):
-                    delete_project(self.client, existing)
+                    deleted = delete_project(self.client, existing)
             except ProjectHoldsResources as refusal:
                 raise TaskFailed(self._still_held(existing, refusal.reason), project=existing) from None
+            if not deleted:
+                # The API said it was gone already: someone else deleted it since the list.
+                return self._result(False, None, None)
             self.changed = True
         return dict(self._result(True, existing, None), project=existing)
 
-    def _still_held(self, project: dict[str, Any], reason: str) -> str:
+    def _databases_in(self, project: dict[str, Any]) -> list[str]:
+        return [database["name"] for database in list_databases(self.client) if database["project_id"] == project["id"]]
+
+    def _still_held(self, project: dict[str, Any], reason: str, held: Optional[list[str]] = None) -> str:
         """Why a project could not be deleted, naming the databases it holds when they can be listed."""
         where = "Project '%s' (%s) still holds" % (self.name, project["id"])
-        try:
-            held = [database["name"] for database in list_databases(self.client) if database["project_id"] == project["id"]]
-        except ScalingoAPIError:
-            held = []
+        if held is None:
+            try:
+                held = self._databases_in(project)
+            except ScalingoAPIError:
+                held = []
         if held:
             where = "%s databases %s" % (where, ", ".join(held))
         else:

@@ -106,12 +106,13 @@ def test_a_pinned_layout_is_the_only_one_used(simulator: RunningSimulator, run_t
     assert simulator.app.state.issued_addon_tokens
 
 
-def test_without_a_label_update_route_a_rule_is_replaced_with_a_warning(
-    simulator: RunningSimulator, run_task: Any, only_layout: str
+@pytest.mark.parametrize("label_updates", ["no-route", "no-patch"])
+def test_without_a_label_update_a_rule_is_replaced_with_a_warning(
+    simulator: RunningSimulator, run_task: Any, label_updates: str
 ) -> None:
     simulator.app.add_database(NAME)
     rule = simulator.app.add_firewall_rule(NAME, type="custom_range", cidr="203.0.113.0/24", label="office")
-    simulator.app.state.firewall_label_updates = False
+    simulator.app.state.firewall_label_updates = label_updates
 
     run = run_task("scalingo_database_firewall",
                    {"database": NAME, "rules": [{"cidr": "203.0.113.0/24", "label": "hq"}]},

@@ -92,11 +92,13 @@ def test_check_mode_previews_a_project_and_its_database_and_sends_nothing(
     assert writes(simulator) == []
 
 
+@pytest.mark.parametrize("refusal", [409, 422])
 def test_a_project_that_holds_a_database_is_kept_and_the_database_named(
-    simulator: RunningSimulator, run_task: Any
+    simulator: RunningSimulator, run_task: Any, refusal: int
 ) -> None:
     project = simulator.app.add_project("analytics")
     simulator.app.add_database(NAME, project_id=project["id"])
+    simulator.app.state.project_in_use_status = refusal
 
     run = run_task("scalingo_project", {"name": "analytics", "state": "absent"}, checks=(
         "result is failed", "result is not changed", "'still holds databases %s' in result.msg" % NAME))
@@ -118,11 +120,26 @@ def test_a_rename_and_a_new_default_converge_then_change_nothing(simulator: Runn
     assert [project["name"] for project in simulator.app.projects() if project["default"]] == ["data-platform"]
 
 
-def test_the_api_refusal_to_drop_the_default_flag_is_said(simulator: RunningSimulator, run_task: Any) -> None:
+def test_dropping_the_default_flag_is_refused_before_any_write(simulator: RunningSimulator, run_task: Any) -> None:
     run = run_task("scalingo_project", {"name": "default", "default": False}, checks=(
-        "result is failed", "result is not changed", "'keeps a default project' in result.msg"))
+        "result is failed", "result is not changed",
+        "'the API cannot make it not the default: set default: true on the project' in result.msg"))
 
     assert run.succeeded, run.output
+    assert writes(simulator) == []
+
+
+def test_a_database_the_api_created_without_its_ip_range_fails_as_changed(
+    simulator: RunningSimulator, run_task: Any
+) -> None:
+    simulator.app.state.create_applies_ip_range = False
+
+    run = run_task("scalingo_database", {"name": NAME, "plan": PLAN, "ip_range": "10.20.0.0/24"}, checks=(
+        "result is failed", "result is changed",
+        "'was created, but not on the private network asked for' in result.msg"))
+
+    assert run.succeeded, run.output
+    assert [database["name"] for database in simulator.app.databases()] == [NAME]
 
 
 def test_an_unknown_project_name_fails_and_names_the_projects(simulator: RunningSimulator, run_task: Any) -> None:

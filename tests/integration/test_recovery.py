@@ -31,6 +31,22 @@ def requests_to_database_api(simulator: RunningSimulator, method: str) -> list[s
             if request.method == method and "/databases/ad-" in request.path]
 
 
+def test_several_backup_hours_are_kept_unless_the_task_lists_the_hour(
+    simulator: RunningSimulator, run_task: Any
+) -> None:
+    simulator.app.add_database(NAME)
+    simulator.app.record(NAME).periodic_backups_scheduled_at = [2, 14]
+
+    kept = run_task("scalingo_database_settings", {"database": NAME, "periodic_backups_hour": 3}, checks=(
+        "result is failed", "result is not changed", "'Give periodic_backups_hour: [3]' in result.msg"))
+    replaced = run_task("scalingo_database_settings", {"database": NAME, "periodic_backups_hour": [3]}, checks=(
+        "result is changed", "result.settings.periodic_backups.scheduled_at == [3]"))
+
+    assert kept.succeeded, kept.output
+    assert replaced.succeeded, replaced.output
+    assert simulator.app.record(NAME).periodic_backups_scheduled_at == [3]
+
+
 def test_settings_converge_then_change_nothing(simulator: RunningSimulator, run_task: Any) -> None:
     simulator.app.add_database(NAME)
     options = {"database": NAME, "maintenance_weekday": 0, "maintenance_hour": 4, "periodic_backups_hour": 23}
@@ -72,6 +88,17 @@ def test_a_backup_is_taken_waited_on_and_its_link_never_shown(simulator: Running
     assert len(simulator.app.state.issued_download_secrets) == 1
 
 
+def test_a_cancelled_backup_fails_at_once_as_changed(simulator: RunningSimulator, run_task: Any) -> None:
+    simulator.app.add_database(NAME)
+    simulator.app.state.backup_outcome = "cancelled"
+
+    run = run_task("scalingo_database_backup", {"database": NAME}, checks=(
+        "result is failed", "result is changed", "result.backup.status == 'cancelled'",
+        "'was cancelled before it was done' in result.msg"))
+
+    assert run.succeeded, run.output
+
+
 def test_backups_that_do_not_apply_say_so(simulator: RunningSimulator, run_task: Any) -> None:
     simulator.app.add_database(NAME)
     simulator.app.state.backups_apply = False
@@ -83,33 +110,53 @@ def test_backups_that_do_not_apply_say_so(simulator: RunningSimulator, run_task:
     assert run.succeeded, run.output
 
 
-def test_a_restore_follows_its_operation_until_the_database_runs(simulator: RunningSimulator, run_task: Any) -> None:
+def test_a_restore_follows_its_operation_until_it_is_finished_and_the_database_runs(
+    simulator: RunningSimulator, run_task: Any
+) -> None:
     simulator.app.add_database(NAME)
     latest = "{{ lookup('pipe', 'date -u +%Y-%m-%dT%H:%M:%SZ') }}"
 
     run = run_task("scalingo_database_restore", {"database": NAME, "restore_time": latest, "confirm": NAME}, checks=(
-        "result is changed", "result.operation.status == 'done'", "result.status == 'running'"))
+        "result is changed", "result.operation.status == 'finished'", "result.status == 'running'"))
 
     assert run.succeeded, run.output
     record = simulator.app.record(NAME)
     assert len(simulator.app.recovery.of(record).restored_to) == 1
+    assert any(request.path.startswith("/api/databases/ad-") and "/operations/" in request.path
+               for request in simulator.app.state.requests)
 
 
-@pytest.mark.parametrize("older", [True, False], ids=["operation-id-only", "operation"])
-def test_a_restore_whose_operations_live_on_the_main_api(
+@pytest.mark.parametrize("older", [True, False], ids=["operation-id-only-and-location", "operation-without-location"])
+def test_a_restore_on_the_legacy_host_reads_its_operation_at_the_hosts_root(
     simulator: RunningSimulator, run_task: Any, older: bool
 ) -> None:
     simulator.app.add_database(NAME)
+    simulator.app.serve_database_api_layouts("legacy")
     simulator.app.state.restore_answers_operation_id = older
-    simulator.app.state.operations_on_database_api = False
+    simulator.app.state.restore_gives_location = older
     latest = "{{ lookup('pipe', 'date -u +%Y-%m-%dT%H:%M:%SZ') }}"
 
     run = run_task("scalingo_database_restore", {"database": NAME, "restore_time": latest, "confirm": NAME}, checks=(
-        "result is changed", "result.operation.status == 'done'", "result.status == 'running'"))
+        "result is changed", "result.operation.status == 'finished'", "result.status == 'running'"))
 
     assert run.succeeded, run.output
-    assert any(request.path.startswith("/v1/apps/") and "/operations/" in request.path
-               for request in simulator.app.state.requests)
+    operation_reads = [request.path for request in simulator.app.state.requests if "/operations/" in request.path]
+    assert operation_reads and all(path.startswith("db-api:/api/operations/op-") for path in operation_reads)
+
+
+@pytest.mark.parametrize("outcome", ["user-error", "cancelled"])
+def test_a_restore_that_ends_in_failure_fails_at_once_as_changed(
+    simulator: RunningSimulator, run_task: Any, outcome: str
+) -> None:
+    simulator.app.add_database(NAME)
+    simulator.app.state.restore_outcome = outcome
+    latest = "{{ lookup('pipe', 'date -u +%Y-%m-%dT%H:%M:%SZ') }}"
+
+    run = run_task("scalingo_database_restore", {"database": NAME, "restore_time": latest, "confirm": NAME}, checks=(
+        "result is failed", "result is changed", "result.operation.status == '%s'" % outcome,
+        "\"ended '%s'\" in result.msg" % outcome))
+
+    assert run.succeeded, run.output
 
 
 def test_a_time_outside_the_window_changes_nothing(simulator: RunningSimulator, run_task: Any) -> None:
@@ -165,6 +212,18 @@ def test_info_includes_backups_the_recovery_window_and_every_page_of_maintenance
     assert run.succeeded, run.output
     pages = [request for request in simulator.app.state.requests if request.path.endswith("/maintenance")]
     assert len(pages) == 3
+
+
+def test_a_maintenance_history_paged_flat_is_read_to_its_end(simulator: RunningSimulator, run_task: Any) -> None:
+    simulator.app.add_database(NAME)
+    record = simulator.app.record(NAME)
+    add_maintenance(record, simulator.app.recovery.of(record), 14)
+    simulator.app.state.flat_pagination = True
+
+    run = run_task("scalingo_database_info", {"name": NAME, "include_maintenance": True}, checks=(
+        "result.databases[0].maintenance | length == 15",))
+
+    assert run.succeeded, run.output
 
 
 def test_a_backup_whose_answer_was_lost_says_changed(simulator: RunningSimulator, run_task: Any) -> None:

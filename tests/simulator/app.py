@@ -242,22 +242,31 @@ class SimulatorState:
     # The layouts of the Database API that exist (see database_api.LAYOUTS); without "legacy", its host answers
     # 404 to every path.
     database_api_layouts: set[str] = field(default_factory=lambda: {"legacy", "main-api", "main"})
-    # Whether a firewall rule's label can be changed in place (PATCH); without it, the route does not exist.
-    firewall_label_updates: bool = True
+    # How a firewall rule's label is changed: "patch" in place; "no-route" where the route does not exist (the
+    # router's 404); "no-patch" where the rule's route exists without PATCH (405).
+    firewall_label_updates: str = "patch"
     # Whether a user's create and update take the addon ID as database_id (as the CLI sends) rather than the
     # Database API's own id of the database (as the docs show).
     users_take_addon_id: bool = False
     # Backups and restores (see recovery.py): whether the API takes backups of dedicated databases at all, the
-    # reads of the list a backup spends before it is done, the reads of its operation a restore spends, whether
-    # they fail, whether a restore answers its operation_id only (the older docs), and whether the Database API
-    # serves operations (else only the main API's operations of the app do).
+    # reads of the list a backup spends before it ends and how it ends ("done", "error", "cancelled"), the reads
+    # of its operation a restore spends and how it ends ("finished", "error", "user-error", "cancelled", or
+    # "done" as an app operation would), whether a restore answers its operation_id only (the older docs), and
+    # whether its answer points to the operation with a Location header.
     backups_apply: bool = True
     backup_reads: int = 1
-    backups_fail: bool = False
+    backup_outcome: str = "done"
     restore_reads: int = 1
-    restores_fail: bool = False
+    restore_outcome: str = "finished"
     restore_answers_operation_id: bool = False
-    operations_on_database_api: bool = True
+    restore_gives_location: bool = True
+    # Whether the maintenance history gives its next page flat (meta.next_page, as scalingo.js reads it) rather
+    # than under meta.pagination (go-scalingo, the docs).
+    flat_pagination: bool = False
+    # Whether a create applies ip_range: the documented create names none, so a server may drop it.
+    create_applies_ip_range: bool = True
+    # The status of a refused delete of a project that still holds resources: 409, or 422 as another reading has it.
+    project_in_use_status: int = 409
     recoveries: dict[str, Any] = field(default_factory=dict)
     issued_download_secrets: list[str] = field(default_factory=list)
 
@@ -289,7 +298,6 @@ class ScalingoSimulator:
                 Rule("/v1/apps/<app_id>/addons/<addon_id>", methods=["PATCH"], endpoint=self._update_addon),
                 Rule("/v1/apps/<app_id>/variables", methods=["GET"], endpoint=self._list_variables),
                 Rule("/v1/addon_providers/<provider>/plans", methods=["GET"], endpoint=self._list_plans),
-                Rule("/v1/apps/<app_id>/operations/<operation_id>", methods=["GET"], endpoint=self._read_operation),
             ]
             + self.networking.rules()
         )
@@ -492,7 +500,7 @@ class ScalingoSimulator:
             # Timed (set_provisioning_seconds), or a number of reads.
             pending=[] if self._running_at() else _creation_reads(self.state.provisioning_polls),
             running_at=self._running_at(),
-            ip_range=spec.get("ip_range"),
+            ip_range=spec.get("ip_range") if self.state.create_applies_ip_range else None,
         )
         self.state.databases[record.id] = record
         return _json({"database": record.public()}, 201)
@@ -569,13 +577,6 @@ class ScalingoSimulator:
             {"id": "var-2", "name": "TZ", "value": "Europe/Paris"},
         ]
         return _json({"variables": variables}, 200)
-
-    def _read_operation(self, request: Request, body: Any, app_id: str, operation_id: str) -> Response:
-        # go-scalingo's operations are the app's, on the main API.
-        record = self.state.databases.get(app_id)
-        if record is None:
-            return _json({"resource": "app", "error": "not found"}, 404)
-        return self.recovery.read_operation(request, body, record, operation_id)
 
     def _list_plans(self, request: Request, body: Any, provider: str) -> Response:
         if provider not in TECHNOLOGIES:

@@ -57,7 +57,6 @@ class DatabaseAPISimulator:
             ("/databases/<addon_id>/backups/<backup_id>/archive", "GET", recovery.backup_archive),
             ("/databases/<addon_id>/pitr/recovery_window", "GET", recovery.recovery_window),
             ("/databases/<addon_id>/pitr/restore", "POST", recovery.restore),
-            ("/databases/<addon_id>/operations/<operation_id>", "GET", recovery.read_operation),
             ("/databases/<addon_id>/maintenance", "GET", recovery.list_maintenance),
             ("/databases/<addon_id>/maintenance/<maintenance_id>", "GET", recovery.show_maintenance),
             ("/databases/<addon_id>/firewall_rules", "GET", self._list_rules),
@@ -71,7 +70,14 @@ class DatabaseAPISimulator:
             ("/databases/<addon_id>/users/<name>", "DELETE", self._delete_user),
             ("/databases/<addon_id>/users/<name>/reset_password", "POST", self._reset_password),
         ]
+        # The notes: a database's operations are under it on the main host's layouts; the legacy host's answers
+        # point to its own /api/operations/{id}.
+        if layout == LEGACY:
+            routes.append(("/operations/<operation_id>", "GET", self._read_operation_by_id))
+        else:
+            routes.append(("/databases/<addon_id>/operations/<operation_id>", "GET", recovery.read_operation))
         self._routes = Map([Rule(prefix + path, methods=[method], endpoint=endpoint) for path, method, endpoint in routes])
+        self._prefix = prefix
 
     def serves(self, request: Request) -> bool:
         """Whether this layout exists now and has a route for ``request``."""
@@ -84,9 +90,7 @@ class DatabaseAPISimulator:
         if self.layout == MAIN and not str(arguments.get("addon_id", "ad-")).startswith("ad-"):
             # /v1/databases/{id or name} is the main API's own lookup; addon IDs look like ad-...
             return False
-        if endpoint == self.main.recovery.read_operation:
-            return self.main.state.operations_on_database_api
-        return endpoint != self._update_rule or self.main.state.firewall_label_updates
+        return endpoint != self._update_rule or self.main.state.firewall_label_updates == "patch"
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """The legacy host, as a WSGI application of its own."""
@@ -102,9 +106,17 @@ class DatabaseAPISimulator:
 
     def dispatch(self, request: Request, body: Any) -> Response:
         if not self.serves(request):
+            if self._rule_route_without_patch(request):
+                return _json({"error": "method not allowed"}, 405)
             return Response("404 page not found\n", 404, mimetype="text/plain")
         endpoint, arguments = self._routes.bind_to_environ(request.environ).match()
-        addon_id = arguments.get("addon_id")
+        if endpoint == self._read_operation_by_id:
+            with self.main._lock:
+                owner = self._operation_owner(arguments["operation_id"])
+            # The operation's own database's token opens it; any other answers as an unknown operation does.
+            addon_id = owner.addon_id if owner is not None else None
+        else:
+            addon_id = arguments.get("addon_id")
         if self.layout == LEGACY:
             with self.main._lock:
                 authorized = self._addon_token_is_valid(request, addon_id)
@@ -113,13 +125,53 @@ class DatabaseAPISimulator:
         with self.main._lock:
             if not authorized:
                 return _json({"error": "invalid or expired token"}, 401)
+            if endpoint == self._read_operation_by_id:
+                return endpoint(request, body, **arguments)
             if addon_id is None:
                 return endpoint(request, body, **arguments)
             record = self._record(addon_id)
             if record is None:
                 return _json({"error": "database not found"}, 404)
             del arguments["addon_id"]
-            return endpoint(request, body, record, **arguments)
+            answer = endpoint(request, body, record, **arguments)
+            if endpoint == self.main.recovery.restore and answer.status_code == 201:
+                self._point_to_operation(answer, record)
+            return answer
+
+    def _rule_route_without_patch(self, request: Request) -> bool:
+        """A rule's route that exists without PATCH (firewall_label_updates "no-patch")."""
+        if self.layout not in self.main.state.database_api_layouts or request.method != "PATCH":
+            return False
+        if self.main.state.firewall_label_updates != "no-patch":
+            return False
+        try:
+            endpoint = self._routes.bind_to_environ(request.environ).match()[0]
+        except HTTPException:
+            return False
+        return endpoint == self._update_rule
+
+    def _operation_owner(self, operation_id: str) -> Optional[DatabaseRecord]:
+        for record in self.main.state.databases.values():
+            if operation_id in self.main.recovery.of(record).operations:
+                return record
+        return None
+
+    def _read_operation_by_id(self, request: Request, body: Any, operation_id: str) -> Response:
+        record = self._operation_owner(operation_id)
+        if record is None:
+            return _json({"error": "operation not found"}, 404)
+        return self.main.recovery.read_operation(request, body, record, operation_id)
+
+    def _point_to_operation(self, answer: Response, record: DatabaseRecord) -> None:
+        """The restore's Location: its operation, at this layout's route for it."""
+        if not self.main.state.restore_gives_location:
+            return
+        created = answer.get_json()
+        operation_id = created.get("operation_id") or created["operation"]["id"]
+        if self.layout == LEGACY:
+            answer.headers["Location"] = "%s/operations/%s" % (self._prefix, operation_id)
+        else:
+            answer.headers["Location"] = "%s/databases/%s/operations/%s" % (self._prefix, record.addon_id, operation_id)
 
     def _addon_token_is_valid(self, request: Request, addon_id: Optional[str]) -> bool:
         scheme, token = request.headers.get("Authorization", "").partition(" ")[::2]

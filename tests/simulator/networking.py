@@ -43,6 +43,9 @@ def private_range_errors(text: Any) -> Optional[list[str]]:
         return ["is not a valid IPv4 CIDR"]
     if not network.is_private:
         return ["must be a private range"]
+    if network.prefixlen > 25:
+        # The CLI's rule: a private network of 128 addresses or more.
+        return ["must be a /25 or larger"]
     return None
 
 
@@ -118,7 +121,7 @@ class NetworkingRoutes:
         if project is None:
             return _json({"resource": "project", "error": "not found"}, 404)
         if any(record.project_id == project_id for record in self.app.state.databases.values()):
-            return _json({"error": "the project still contains resources"}, 409)
+            return _json({"error": "the project still contains resources"}, self.app.state.project_in_use_status)
         if project["default"]:
             return _json({"error": "the default project cannot be deleted"}, 422)
         del self.projects[project_id]

@@ -13,7 +13,7 @@ secret; the recovery window spans from the database's creation, or its
 retention (7, 14 or 30 days by plan family), to now; a restore takes an RFC
 3339 ``restore_time`` inside it, answers 201 with its operation (or, as older
 docs say, its ``operation_id``) and stops the database until the operation is
-done; the maintenance history is paginated.
+finished (the round-2 notes' statuses); the maintenance history is paginated.
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ from .app import DatabaseRecord, ScalingoSimulator, _json
 RETENTION_DAYS = {"starter": 7, "business": 14, "enterprise": 30}
 MAINTENANCE_PER_PAGE = 10
 SETTABLE = {"maintenance_window", "periodic_backups_enabled", "periodic_backups_scheduled_at"}
+# The round-2 notes: a database operation ends "finished", "error", "user-error" or "cancelled" ("done" is an
+# app operation's word); a backup goes scheduled, pending, running, and ends "done", "error" or "cancelled".
+OPERATION_ENDS = ("finished", "done", "error", "user-error", "cancelled")
+BACKUP_ENDS = ("done", "error", "cancelled")
+FAILURE_REASONS = {"error": "the base backup could not be read", "user-error": "the restore time has no base backup"}
 
 
 @dataclass
@@ -46,8 +51,7 @@ class Recovery:
     restored_to: list[str] = field(default_factory=list)
 
     def restoring(self) -> bool:
-        return any(operation["status"] != "done" and operation["status"] != "error"
-                   for operation in self.operations.values())
+        return any(operation["status"] not in OPERATION_ENDS for operation in self.operations.values())
 
 
 class RecoveryRoutes:
@@ -134,13 +138,19 @@ class RecoveryRoutes:
             return
         if left > 0:
             recovery.backup_reads_left[backup["id"]] = left - 1
-            backup.update(status="running", started_at=backup["started_at"] or _rfc3339(time.time()))
+            if backup["status"] == "scheduled":
+                backup["status"] = "pending"
+            else:
+                backup.update(status="running", started_at=backup["started_at"] or _rfc3339(time.time()))
+            return
+        outcome = self.main.state.backup_outcome
+        if outcome == "cancelled" and backup["status"] != "cancelling":
+            backup["status"] = "cancelling"
             return
         del recovery.backup_reads_left[backup["id"]]
-        if self.main.state.backups_fail:
-            backup["status"] = "error"
-        else:
-            backup.update(status="done", size=4096 * 1024, started_at=backup["started_at"] or _rfc3339(time.time()))
+        backup["status"] = outcome
+        if outcome == "done":
+            backup.update(size=4096 * 1024, started_at=backup["started_at"] or _rfc3339(time.time()))
 
     # --- point-in-time recovery ---------------------------------------------------------------
 
@@ -160,8 +170,8 @@ class RecoveryRoutes:
         recovery = self.of(record)
         if record.current_status() != "running" or recovery.restoring():
             return _json({"error": "the database is busy: a restore needs it running"}, 400)
-        operation = {"id": "op-" + secrets.token_hex(8), "type": "pitr-restore", "status": "pending",
-                     "created_at": _rfc3339(time.time()), "error": ""}
+        operation = {"id": "op-" + secrets.token_hex(8), "type": "pitr_restore", "status": "pending",
+                     "created_at": _rfc3339(time.time()), "finished_at": None, "error": ""}
         recovery.operations[operation["id"]] = operation
         recovery.operation_reads_left[operation["id"]] = self.main.state.restore_reads
         recovery.restored_to.append(text)
@@ -175,13 +185,16 @@ class RecoveryRoutes:
         if operation is None:
             return _json({"error": "operation not found"}, 404)
         left = recovery.operation_reads_left.get(operation_id, 0)
+        outcome = self.main.state.restore_outcome
         if left > 0:
             recovery.operation_reads_left[operation_id] = left - 1
             operation["status"] = "running"
-        elif operation["status"] not in ("done", "error"):
-            operation["status"] = "error" if self.main.state.restores_fail else "done"
-            if self.main.state.restores_fail:
-                operation["error"] = "the base backup could not be read"
+        elif operation["status"] not in OPERATION_ENDS:
+            if outcome == "cancelled" and operation["status"] != "cancelling":
+                operation["status"] = "cancelling"
+            else:
+                operation.update(status=outcome, error=FAILURE_REASONS.get(outcome, ""),
+                                 finished_at=_rfc3339(time.time()))
         return _json({"operation": dict(operation)}, 200)
 
     def _window(self, record: DatabaseRecord) -> tuple[float, float]:
@@ -202,10 +215,12 @@ class RecoveryRoutes:
         entries = self.of(record).maintenance
         total_pages = max(1, -(-len(entries) // per_page))
         shown = entries[(page - 1) * per_page:page * per_page]
-        return _json({"maintenance": shown, "meta": {"pagination": {
+        pagination = {
             "current_page": page, "prev_page": page - 1 if page > 1 else None,
             "next_page": page + 1 if page < total_pages else None, "total_pages": total_pages,
-            "total_count": len(entries)}}}, 200)
+            "total_count": len(entries)}
+        meta = pagination if self.main.state.flat_pagination else {"pagination": pagination}
+        return _json({"maintenance": shown, "meta": meta}, 200)
 
     def show_maintenance(self, request: Request, body: Any, record: DatabaseRecord, maintenance_id: str) -> Response:
         entry = next((entry for entry in self.of(record).maintenance if entry["id"] == maintenance_id), None)

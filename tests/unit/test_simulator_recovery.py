@@ -65,19 +65,38 @@ def test_settings_change_and_the_hour_is_answered_as_a_list(client: Client, simu
     assert database(client, simulator)["periodic_backups_enabled"] is False
 
 
-def test_a_backup_is_scheduled_then_runs_then_is_done(client: Client, simulator: ScalingoSimulator) -> None:
-    created = client.post(path(simulator, "backups"), headers=headers(client))
+def backup_statuses(client: Client, simulator: ScalingoSimulator, backup_id: str, polls: int) -> list[str]:
+    statuses = []
+    for poll in range(polls):
+        listed = client.get(path(simulator, "backups"), headers=headers(client)).get_json()["database_backups"]
+        statuses.append(next(item["status"] for item in listed if item["id"] == backup_id))
+    return statuses
+
+
+def test_a_backup_is_scheduled_then_pending_then_runs_then_is_done(client: Client, simulator: ScalingoSimulator) -> None:
+    simulator.state.backup_reads = 2
+    created = client.post(path(simulator, "backups"), headers=headers(client), json={})
 
     assert created.status_code == 201
     backup = created.get_json()["database_backup"]
     assert (backup["status"], backup["method"]) == ("scheduled", "manual")
-    statuses = []
-    for poll in range(2):
-        listed = client.get(path(simulator, "backups"), headers=headers(client)).get_json()["database_backups"]
-        statuses.append(next(item["status"] for item in listed if item["id"] == backup["id"]))
-    assert statuses == ["running", "done"]
+    assert backup_statuses(client, simulator, backup["id"], 4) == ["pending", "running", "done", "done"]
     link = client.get(path(simulator, "backups", backup["id"], "archive"), headers=headers(client)).get_json()
     assert link["download_url"].startswith("https://") and simulator.state.issued_download_secrets[0] in link["download_url"]
+
+
+@pytest.mark.parametrize("outcome, seen", [
+    ("error", ["pending", "error", "error"]), ("cancelled", ["pending", "cancelling", "cancelled"]),
+])
+def test_a_backup_can_fail_or_be_cancelled(
+    client: Client, simulator: ScalingoSimulator, outcome: str, seen: list[str]
+) -> None:
+    simulator.state.backup_outcome = outcome
+    backup = client.post(path(simulator, "backups"), headers=headers(client), json={}).get_json()["database_backup"]
+
+    assert backup_statuses(client, simulator, backup["id"], 3) == seen
+    archive = client.get(path(simulator, "backups", backup["id"], "archive"), headers=headers(client))
+    assert archive.status_code == 422
 
 
 def test_an_unfinished_backup_has_no_archive(client: Client, simulator: ScalingoSimulator) -> None:
@@ -116,35 +135,87 @@ def test_a_restore_outside_the_window_is_refused(client: Client, simulator: Scal
     assert answer.get_json() == {"errors": {"restore_time": ["is outside the recovery window"]}}
 
 
-def test_a_restore_stops_the_database_until_its_operation_is_done(client: Client, simulator: ScalingoSimulator) -> None:
-    window = client.get(path(simulator, "pitr", "recovery_window"), headers=headers(client)).get_json()
+def restore_now(client: Client, simulator: ScalingoSimulator, prefix: str = "") -> Any:
+    window = client.get(prefix + path(simulator, "pitr", "recovery_window"), headers=headers(client)).get_json()
     latest = window["recovery_window"]["latest_recoverable_at"]
+    return client.post(prefix + path(simulator, "pitr", "restore"), headers=headers(client), json={"restore_time": latest})
 
-    answer = client.post(path(simulator, "pitr", "restore"), headers=headers(client), json={"restore_time": latest})
+
+def test_a_restore_stops_the_database_until_its_operation_is_finished(
+    client: Client, simulator: ScalingoSimulator
+) -> None:
+    answer = restore_now(client, simulator)
 
     assert answer.status_code == 201
     operation = answer.get_json()["operation"]
+    assert (operation["type"], operation["status"]) == ("pitr_restore", "pending")
+    # The main host's layouts keep a database's operations under it, and say where.
+    assert answer.headers["Location"] == path(simulator, "operations", operation["id"])
     assert database(client, simulator)["status"] == "stopped"
     read = [client.get(path(simulator, "operations", operation["id"]), headers=headers(client)).get_json()["operation"]
-            ["status"] for poll in range(2)]
-    assert read == ["running", "done"]
+            for poll in range(2)]
+    assert [item["status"] for item in read] == ["running", "finished"]
+    assert read[1]["finished_at"] and read[1]["error"] == ""
     assert database(client, simulator)["status"] == "running"
 
 
-def test_operations_can_live_on_the_main_api_only(client: Client, simulator: ScalingoSimulator) -> None:
-    simulator.state.operations_on_database_api = False
-    simulator.state.restore_answers_operation_id = True
-    latest = client.get(path(simulator, "pitr", "recovery_window"), headers=headers(client)).get_json()[
-        "recovery_window"]["latest_recoverable_at"]
-    operation_id = client.post(path(simulator, "pitr", "restore"), headers=headers(client),
-                               json={"restore_time": latest}).get_json()["operation_id"]
+@pytest.mark.parametrize("outcome, seen", [
+    ("error", ["running", "error"]), ("user-error", ["running", "user-error"]),
+    ("cancelled", ["running", "cancelling", "cancelled"]), ("done", ["running", "done"]),
+])
+def test_a_restore_can_end_each_way_the_notes_list(
+    client: Client, simulator: ScalingoSimulator, outcome: str, seen: list[str]
+) -> None:
+    simulator.state.restore_outcome = outcome
+    operation_id = restore_now(client, simulator).get_json()["operation"]["id"]
 
-    missing = client.get(path(simulator, "operations", operation_id), headers=headers(client))
+    read = [client.get(path(simulator, "operations", operation_id), headers=headers(client)).get_json()["operation"]
+            for poll in seen]
+
+    assert [item["status"] for item in read] == seen
+    assert bool(read[-1]["error"]) == (outcome in ("error", "user-error"))
+    assert database(client, simulator)["status"] == "running"
+
+
+def test_the_app_operations_route_holds_no_database_operation(client: Client, simulator: ScalingoSimulator) -> None:
+    operation_id = restore_now(client, simulator).get_json()["operation"]["id"]
     app_id = simulator.record("orders-production").id
-    found = client.get("/v1/apps/%s/operations/%s" % (app_id, operation_id), headers=headers(client))
 
-    assert (missing.status_code, missing.mimetype) == (404, "text/plain")
-    assert found.status_code == 200 and found.get_json()["operation"]["id"] == operation_id
+    answer = client.get("/v1/apps/%s/operations/%s" % (app_id, operation_id), headers=headers(client))
+
+    assert answer.status_code == 404
+
+
+def test_the_legacy_host_keeps_operations_at_its_root_behind_the_addon_token(simulator: ScalingoSimulator) -> None:
+    from tests.simulator.database_api import DatabaseAPISimulator
+
+    main, legacy = Client(simulator), Client(DatabaseAPISimulator(simulator))
+    simulator.state.restore_answers_operation_id = True
+    record = simulator.record("orders-production")
+    other = simulator.add_database("orders-staging")
+    token_path = "/v1/apps/%s/addons/%s/token"
+    token = main.post(token_path % (record.id, record.addon_id), headers=headers(main), json={}).get_json()["addon"]["token"]
+    other_record = simulator.record("orders-staging")
+    other_token = main.post(token_path % (other["id"], other_record.addon_id), headers=headers(main),
+                            json={}).get_json()["addon"]["token"]
+    opened = {"Authorization": "Bearer " + token}
+    window = legacy.get("/api/databases/%s/pitr/recovery_window" % record.addon_id, headers=opened).get_json()
+    answer = legacy.post("/api/databases/%s/pitr/restore" % record.addon_id, headers=opened,
+                         json={"restore_time": window["recovery_window"]["latest_recoverable_at"]})
+    operation_id = answer.get_json()["operation_id"]
+
+    assert answer.headers["Location"] == "/api/operations/" + operation_id
+    assert legacy.get("/api/operations/" + operation_id, headers=opened).get_json()["operation"]["id"] == operation_id
+    assert legacy.get("/api/operations/" + operation_id,
+                      headers={"Authorization": "Bearer " + other_token}).status_code == 401
+    under = legacy.get("/api/databases/%s/operations/%s" % (record.addon_id, operation_id), headers=opened)
+    assert (under.status_code, under.mimetype) == (404, "text/plain")
+
+
+def test_a_restore_answer_without_a_location(client: Client, simulator: ScalingoSimulator) -> None:
+    simulator.state.restore_gives_location = False
+
+    assert "Location" not in restore_now(client, simulator).headers
 
 
 def test_the_maintenance_history_is_paginated(client: Client, simulator: ScalingoSimulator) -> None:
@@ -158,3 +229,13 @@ def test_the_maintenance_history_is_paginated(client: Client, simulator: Scaling
     assert len(first["maintenance"]) == 10 and first["meta"]["pagination"]["next_page"] == 2
     assert len(second["maintenance"]) == 2 and second["meta"]["pagination"]["next_page"] is None
     assert one["id"] == first["maintenance"][0]["id"]
+
+
+def test_the_maintenance_history_can_give_its_next_page_flat(client: Client, simulator: ScalingoSimulator) -> None:
+    record = simulator.record("orders-production")
+    add_maintenance(record, simulator.recovery.of(record), 11)
+    simulator.state.flat_pagination = True
+
+    first = client.get(path(simulator, "maintenance"), headers=headers(client)).get_json()
+
+    assert first["meta"]["next_page"] == 2 and "pagination" not in first["meta"]

@@ -187,7 +187,7 @@ def test_scalingo_database_backup_returns_what_it_documents(api: responses.Reque
 def test_scalingo_database_restore_returns_what_it_documents(api: responses.RequestsMock, run_module: RunModule) -> None:
     window_given(api)
     api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
-    api.add(responses.GET, OPERATION_URL, json=operation("done"))
+    api.add(responses.GET, OPERATION_URL, json=operation("finished"))
     api.add(responses.GET, DB_API + "/api/databases/ad-1", json={"database": {"id": "d", "status": "running"}})
 
     outcome = run_module(scalingo_database_restore.main, restore_args())

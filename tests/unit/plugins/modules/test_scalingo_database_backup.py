@@ -47,20 +47,39 @@ def database_found(api: responses.RequestsMock) -> None:
     addon_token_given(api)
 
 
-def test_a_backup_is_taken_with_no_body_and_waited_on(
+def test_a_backup_is_taken_with_an_empty_body_and_waited_on(
     api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]
 ) -> None:
     database_found(api)
     api.add(responses.POST, BACKUPS_URL, json={"database_backup": api_backup()}, status=201)
     old = api_backup("bk-1", "done", "periodic")
+    api.add(responses.GET, BACKUPS_URL, json={"database_backups": [old, api_backup(status="pending")]})
     api.add(responses.GET, BACKUPS_URL, json={"database_backups": [old, api_backup(status="running")]})
     api.add(responses.GET, BACKUPS_URL, json={"database_backups": [old, api_backup(status="done")]})
 
     outcome = run_module(scalingo_database_backup.main, args())
 
     assert outcome.result == reached({"changed": True, "backup": view(api_backup(status="done"))})
-    assert writes(api) == [("POST", BACKUPS_URL, None)]
-    assert sleeps == [2.0]
+    # go-scalingo and scalingo.js send {} as the body.
+    assert writes(api) == [("POST", BACKUPS_URL, {})]
+    assert len(sleeps) == 2
+
+
+def test_a_cancelled_backup_ends_the_wait_at_once(
+    api: responses.RequestsMock, run_module: RunModule, sleeps: list[float]
+) -> None:
+    database_found(api)
+    api.add(responses.POST, BACKUPS_URL, json={"database_backup": api_backup()}, status=201)
+    api.add(responses.GET, BACKUPS_URL, json={"database_backups": [api_backup(status="cancelling")]})
+    api.add(responses.GET, BACKUPS_URL, json={"database_backups": [api_backup(status="cancelled")]})
+
+    outcome = run_module(scalingo_database_backup.main, args())
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.result["msg"].startswith(
+        "Backup bk-2 of database 'orders-production' was cancelled before it was done, so it has no archive")
+    assert outcome.result["backup"]["status"] == "cancelled"
+    assert len(sleeps) == 1
 
 
 def test_without_wait_the_backup_is_returned_as_taken(api: responses.RequestsMock, run_module: RunModule) -> None:

@@ -165,16 +165,42 @@ def test_project_and_project_id_are_exclusive(api: responses.RequestsMock, run_m
 # --- scalingo_database: ip_range -----------------------------------------------------------------
 
 
-def test_a_database_is_created_on_its_ip_range(api: responses.RequestsMock, run_module: RunModule) -> None:
+def test_a_database_is_created_on_its_ip_range_and_read_back_to_be_sure(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
     lookup(api, found=False)
     api.add(responses.POST, CREATE_URL, json={"database": EXISTING}, status=201)
+    api.add(responses.GET, NETWORK_URL, json={"network_configuration": {
+        "outscale_account_id": "1", "outscale_net_id": "vpc-2", "ip_range": "10.20.0.0/24"}})
 
     outcome = run_module(scalingo_database.main, database_args(plan=PLAN, ip_range="10.20.0.0/24"))
 
-    assert outcome.result["changed"] is True
+    assert outcome.result["changed"] is True and not outcome.failed
     assert json_body(api.calls[2])["database"]["ip_range"] == "10.20.0.0/24"
-    # A database just created is not read back for its range.
-    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL), ("POST", CREATE_URL)]
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", LOOKUP_URL), ("POST", CREATE_URL), ("GET", NETWORK_URL)]
+
+
+@pytest.mark.parametrize("answer, status, current", [
+    ({"error": "this database has no private network"}, 404, "none (it is not on a private network)"),
+    ({"network_configuration": {"outscale_net_id": "vpc-2", "ip_range": None}}, 200,
+     "none (it is not on a private network)"),
+    ({"network_configuration": {"outscale_net_id": "vpc-2", "ip_range": "10.99.0.0/24"}}, 200, "10.99.0.0/24"),
+], ids=["no-network", "no-range", "another-range"])
+def test_a_database_created_without_the_range_asked_for_fails_as_changed(
+    api: responses.RequestsMock, run_module: RunModule, answer: dict[str, Any], status: int, current: str
+) -> None:
+    lookup(api, found=False)
+    api.add(responses.POST, CREATE_URL, json={"database": EXISTING}, status=201)
+    api.add(responses.GET, NETWORK_URL, json=answer, status=status)
+
+    outcome = run_module(scalingo_database.main, database_args(plan=PLAN, ip_range="10.20.0.0/24"))
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.result["msg"].startswith(
+        "Database '%s' (%s) was created, but not on the private network asked for: its IP range is %s, not "
+        "10.20.0.0/24" % (EXISTING["name"], EXISTING["id"], current))
+    assert "delete it (state: absent)" in outcome.result["msg"]
+    assert outcome.result["database"]["id"] == EXISTING["id"]
 
 
 def test_an_existing_database_on_its_ip_range_changes_nothing(api: responses.RequestsMock, run_module: RunModule) -> None:
@@ -223,6 +249,8 @@ def test_a_network_configuration_route_that_does_not_exist_is_not_read_as_none(
     ("eleven", "it must be a private IPv4 network in CIDR form"),
     ("203.0.113.0/24", "it must lie in a private network"),
     ("fd00::/64", "it must lie in a private network"),
+    ("10.20.0.0/26", "Option ip_range is 10.20.0.0/26: it must be a /25 or larger (a prefix of 25 or less)"),
+    ("192.168.1.8/29", "it must be a /25 or larger"),
 ])
 def test_a_wrong_ip_range_is_refused_before_any_request(
     api: responses.RequestsMock, run_module: RunModule, ip_range: str, reason: str

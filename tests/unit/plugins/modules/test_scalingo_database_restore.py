@@ -28,13 +28,16 @@ RunModule = Callable[..., ModuleOutcome]
 DATABASE_URL = DB_API + "/api/databases/ad-1"
 WINDOW_URL = DATABASE_URL + "/pitr/recovery_window"
 RESTORE_URL = DATABASE_URL + "/pitr/restore"
-OPERATION_URL = DATABASE_URL + "/operations/op-1"
+# The legacy host keeps a database's operations at its root; the main API's layouts under the database.
+OPERATION_URL = DB_API + "/api/operations/op-1"
 APP_OPERATION_URL = API_URL + "/v1/apps/%s/operations/op-1" % DATABASE["id"]
+MAIN_OPERATION_URLS = {"main-api": API_URL + "/api/databases/ad-1/operations/op-1",
+                       "main": API_URL + "/v1/databases/ad-1/operations/op-1"}
 WINDOW = {"earliest_recoverable_at": "2026-11-28T10:00:00Z", "latest_recoverable_at": "2026-12-05T16:00:00Z"}
 
 
 def operation(status: str, error: str = "") -> dict[str, Any]:
-    return {"operation": {"id": "op-1", "type": "pitr-restore", "status": status, "error": error}}
+    return {"operation": {"id": "op-1", "type": "pitr_restore", "status": status, "error": error}}
 
 
 def args(**extra: Any) -> dict[str, Any]:
@@ -59,7 +62,7 @@ def test_a_restore_sends_the_time_in_utc_follows_its_operation_and_waits_for_the
     window_given(api)
     api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
     api.add(responses.GET, OPERATION_URL, json=operation("running"))
-    api.add(responses.GET, OPERATION_URL, json=operation("done"))
+    api.add(responses.GET, OPERATION_URL, json=operation("finished"))
     # A restore stops the database and starts it again: "stopped" is waited on.
     database_status(api, "stopped", "running")
 
@@ -67,7 +70,7 @@ def test_a_restore_sends_the_time_in_utc_follows_its_operation_and_waits_for_the
 
     assert outcome.result == reached({
         "changed": True, "restore_time": "2026-12-05T14:30:00Z", "recovery_window": WINDOW,
-        "operation": {"id": "op-1", "type": "pitr-restore", "status": "done", "error": None}, "status": "running",
+        "operation": {"id": "op-1", "type": "pitr_restore", "status": "finished", "error": None}, "status": "running",
     })
     assert writes(api) == [("POST", RESTORE_URL, {"restore_time": "2026-12-05T14:30:00Z"})]
     assert len(sleeps) == 2
@@ -76,31 +79,94 @@ def test_a_restore_sends_the_time_in_utc_follows_its_operation_and_waits_for_the
 def test_an_answer_naming_only_the_operation_id_is_followed(api: responses.RequestsMock, run_module: RunModule) -> None:
     window_given(api)
     api.add(responses.POST, RESTORE_URL, json={"operation_id": "op-1"}, status=201)
+    api.add(responses.GET, OPERATION_URL, json=operation("finished"))
+    database_status(api, "running")
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.result["operation"]["status"] == "finished"
+    assert outcome.result["status"] == "running"
+
+
+def test_an_operation_that_says_done_as_older_answers_did_ends_the_wait(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
     api.add(responses.GET, OPERATION_URL, json=operation("done"))
     database_status(api, "running")
 
     outcome = run_module(scalingo_database_restore.main, args())
 
-    assert outcome.result["operation"]["status"] == "done"
-    assert outcome.result["status"] == "running"
+    assert not outcome.failed and outcome.result["operation"]["status"] == "done"
 
 
-def test_operations_are_read_from_the_main_api_where_the_database_api_has_no_such_route(
+@pytest.mark.parametrize("layout", ["main-api", "main"])
+def test_on_the_main_apis_layouts_the_operation_is_read_under_its_database(
+    api: responses.RequestsMock, run_module: RunModule, layout: str
+) -> None:
+    database_with_addon(api)
+    prefix = API_URL + ("/api" if layout == "main-api" else "/v1") + "/databases/ad-1"
+    api.add(responses.GET, prefix + "/pitr/recovery_window", json={"recovery_window": WINDOW})
+    api.add(responses.POST, prefix + "/pitr/restore", json=operation("pending"), status=201)
+    api.add(responses.GET, MAIN_OPERATION_URLS[layout], json=operation("finished"))
+    api.add(responses.GET, prefix, json={"database": {"id": "dbapi-1", "status": "running"}})
+
+    outcome = run_module(scalingo_database_restore.main, args(database_api=layout))
+
+    assert outcome.result["operation"]["status"] == "finished"
+    assert [call.request.url for call in api.calls if "/operations/" in call.request.url] == [
+        MAIN_OPERATION_URLS[layout]]
+
+
+def test_the_location_the_restore_answers_is_where_its_operation_is_read(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json={"operation_id": "op-1"}, status=201,
+            headers={"Location": "/api/operations/op-7"})
+    api.add(responses.GET, DB_API + "/api/operations/op-7", json=operation("finished"))
+    database_status(api, "running")
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.result["operation"]["status"] == "finished"
+    assert [call.request.url for call in api.calls if "/operations/" in call.request.url] == [
+        DB_API + "/api/operations/op-7"]
+
+
+@pytest.mark.parametrize("location", [
+    "https://elsewhere.test.invalid/api/operations/op-1", "http://db-api.test.invalid/api/operations/op-1",
+    "/other/operations/op-1", "/api/operations/../../v1/tokens/exchange"],
+    ids=["another-host", "another-scheme", "outside-the-prefix", "dot-segments"])
+def test_a_location_elsewhere_is_never_followed(
+    api: responses.RequestsMock, run_module: RunModule, location: str
+) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201, headers={"Location": location})
+    api.add(responses.GET, OPERATION_URL, json=operation("finished"))
+    database_status(api, "running")
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.result["operation"]["status"] == "finished"
+    assert [call.request.url for call in api.calls if call.request.method == "GET" and "operations" in
+            call.request.url] == [OPERATION_URL]
+
+
+def test_the_legacy_hosts_missing_operation_route_is_never_answered_by_the_apps_operations(
     api: responses.RequestsMock, run_module: RunModule
 ) -> None:
     window_given(api)
     api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
     api.add(responses.GET, OPERATION_URL, body="404 page not found\n", status=404, content_type="text/plain")
-    api.add(responses.GET, APP_OPERATION_URL, json=operation("running"))
-    api.add(responses.GET, APP_OPERATION_URL, json=operation("done"))
-    database_status(api, "running")
+    api.add(responses.GET, APP_OPERATION_URL, json=operation("finished"))
 
     outcome = run_module(scalingo_database_restore.main, args())
 
-    assert outcome.result["operation"]["status"] == "done"
-    # The second poll goes straight to the main API.
-    assert [call.request.url for call in api.calls if "operations" in call.request.url] == [
-        OPERATION_URL, APP_OPERATION_URL, APP_OPERATION_URL]
+    assert outcome.failed and outcome.result["changed"] is True
+    assert "read the restore's operation" in outcome.result["msg"]
+    assert not any(call.request.url == APP_OPERATION_URL for call in api.calls)
 
 
 def test_the_apis_own_404_of_an_operation_is_no_reason_to_look_elsewhere(
@@ -130,16 +196,26 @@ def test_without_an_operation_the_database_is_seen_leaving_running_and_back(
     assert len([call for call in api.calls if call.request.url == DATABASE_URL]) == 2
 
 
-def test_a_failed_restore_fails_the_task_with_the_apis_reason(api: responses.RequestsMock, run_module: RunModule) -> None:
+@pytest.mark.parametrize("status, error, said", [
+    ("error", "the base backup could not be read", "ended 'error': the base backup could not be read."),
+    ("user-error", "no base backup before that time", "ended 'user-error': no base backup before that time."),
+    ("cancelled", "", "ended 'cancelled'."),
+])
+def test_a_restore_that_ends_in_failure_ends_the_wait_at_once_with_its_reason(
+    api: responses.RequestsMock, run_module: RunModule, sleeps: list[float], status: str, error: str, said: str
+) -> None:
     window_given(api)
     api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
-    api.add(responses.GET, OPERATION_URL, json=operation("error", "the base backup could not be read"))
+    api.add(responses.GET, OPERATION_URL, json=operation("cancelling" if status == "cancelled" else "running"))
+    api.add(responses.GET, OPERATION_URL, json=operation(status, error))
 
     outcome = run_module(scalingo_database_restore.main, args())
 
     assert outcome.failed and outcome.result["changed"] is True
-    assert outcome.result["msg"] == (
-        "The restore of database 'orders-production' to 2026-12-05T14:30:00Z failed: the base backup could not be read.")
+    assert outcome.result["msg"] == "The restore of database 'orders-production' to 2026-12-05T14:30:00Z " + said
+    assert outcome.result["operation"]["status"] == status
+    # One wait between the two reads, none after the final one.
+    assert len(sleeps) == 1
 
 
 def test_a_wait_that_runs_out_says_the_restore_goes_on(api: responses.RequestsMock, run_module: RunModule) -> None:

@@ -113,7 +113,8 @@ def test_the_window_and_the_backups_are_two_writes_as_in_go_scalingo(
     assert outcome.result["settings"] == settings(weekday=6, scheduled=(23,))
     assert writes(api) == [
         ("PATCH", DATABASE_URL, {"database": {"maintenance_window": {"weekday_utc": 6, "starting_hour_utc": 3}}}),
-        ("PATCH", DATABASE_URL, {"database": {"periodic_backups_scheduled_at": 23}}),
+        # As the CLI sends a new hour: with the flag (here the database's own, the task leaving it out).
+        ("PATCH", DATABASE_URL, {"database": {"periodic_backups_enabled": True, "periodic_backups_scheduled_at": 23}}),
     ]
 
 
@@ -127,14 +128,68 @@ def test_the_hour_is_read_as_a_list_or_alone(api: responses.RequestsMock, run_mo
     assert outcome.result["settings"]["periodic_backups"]["scheduled_at"] == [2]
 
 
-def test_several_hours_are_made_the_one_asked_for(api: responses.RequestsMock, run_module: RunModule) -> None:
+def test_several_hours_are_kept_when_the_task_gives_one_hour(api: responses.RequestsMock, run_module: RunModule) -> None:
     database_reads(api, api_database(scheduled=(2, 14)))
-    api.add(responses.PATCH, DATABASE_URL, json=api_database(scheduled=(2,)))
 
     outcome = run_module(scalingo_database_settings.main, args(periodic_backups_hour=2))
 
+    assert outcome.failed and not outcome.result.get("changed")
+    assert outcome.result["msg"] == (
+        "Database 'orders-production' takes its daily backups at 02:00 and 14:00 UTC: periodic_backups_hour 2 would "
+        "replace them all. Give periodic_backups_hour: [2] to replace them with that hour, or [2, 14] to keep them. "
+        "Nothing was changed.")
+    assert writes(api) == []
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check-mode"])
+def test_several_hours_are_replaced_by_the_one_the_task_lists(
+    api: responses.RequestsMock, run_module: RunModule, check_mode: bool
+) -> None:
+    database_reads(api, api_database(scheduled=(2, 14)))
+    api.add(responses.PATCH, DATABASE_URL, json=api_database(scheduled=(3,)))
+
+    outcome = run_module(scalingo_database_settings.main, args(periodic_backups_hour=["3"]), check_mode=check_mode)
+
     assert outcome.result["changed"] is True
-    assert writes(api) == [("PATCH", DATABASE_URL, {"database": {"periodic_backups_scheduled_at": 2}})]
+    assert outcome.result["settings"]["periodic_backups"] == {"enabled": True, "scheduled_at": [3]}
+    expected = [("PATCH", DATABASE_URL, {"database": {"periodic_backups_enabled": True,
+                                                      "periodic_backups_scheduled_at": 3}})]
+    assert writes(api) == ([] if check_mode else expected)
+
+
+@pytest.mark.parametrize("given", [[14, 2], [2, 14, 2]], ids=["other-order", "repeated"])
+def test_the_hours_the_database_has_listed_change_nothing(
+    api: responses.RequestsMock, run_module: RunModule, given: list[int]
+) -> None:
+    database_reads(api, api_database(scheduled=(2, 14)))
+
+    outcome = run_module(scalingo_database_settings.main, args(periodic_backups_hour=given))
+
+    assert outcome.result["changed"] is False
+    assert writes(api) == []
+
+
+def test_several_hours_the_database_does_not_have_cannot_be_set(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_reads(api, api_database(scheduled=(2,)))
+
+    outcome = run_module(scalingo_database_settings.main, args(periodic_backups_hour=[1, 13]))
+
+    assert outcome.failed and not outcome.result.get("changed")
+    assert "the API sets one hour, not 01:00 and 13:00" in outcome.result["msg"]
+    assert writes(api) == []
+
+
+def test_a_new_hour_on_disabled_backups_keeps_them_disabled(api: responses.RequestsMock, run_module: RunModule) -> None:
+    database_reads(api, api_database(enabled=False))
+    api.add(responses.PATCH, DATABASE_URL, json=api_database(enabled=False, scheduled=(5,)))
+
+    outcome = run_module(scalingo_database_settings.main, args(periodic_backups_hour=5))
+
+    assert writes(api) == [("PATCH", DATABASE_URL, {"database": {"periodic_backups_enabled": False,
+                                                                 "periodic_backups_scheduled_at": 5}})]
+    assert outcome.result["settings"]["periodic_backups"] == {"enabled": False, "scheduled_at": [5]}
 
 
 def test_an_empty_answer_to_the_write_reports_what_was_sent(api: responses.RequestsMock, run_module: RunModule) -> None:
@@ -165,8 +220,15 @@ def test_check_mode_reads_and_writes_nothing(api: responses.RequestsMock, run_mo
     ({"maintenance_weekday": -1}, "maintenance_weekday is -1"),
     ({"maintenance_hour": 24}, "Option maintenance_hour is 24: it must be an hour of the day, UTC, 0 to 23."),
     ({"periodic_backups_hour": 25}, "periodic_backups_hour is 25"),
+    ({"periodic_backups_hour": [3, 24]}, "periodic_backups_hour is 24"),
+    ({"periodic_backups_hour": []}, "Option periodic_backups_hour is an empty list"),
+    ({"periodic_backups_hour": True}, "Option periodic_backups_hour must be an hour of the day, UTC, 0 to 23, or a list"),
+    ({"periodic_backups_hour": "three"}, "Option periodic_backups_hour must be an hour of the day"),
+    ({"periodic_backups_hour": 2.5}, "Option periodic_backups_hour must be an hour of the day"),
+    ({"periodic_backups_hour": {"hour": 2}}, "Option periodic_backups_hour must be an hour of the day"),
     ({}, "one of the following is required: maintenance_weekday, maintenance_hour, periodic_backups"),
-], ids=["weekday-7", "weekday-negative", "hour-24", "backup-hour-25", "nothing"])
+], ids=["weekday-7", "weekday-negative", "hour-24", "backup-hour-25", "listed-hour-24", "empty-list", "bool", "words",
+        "float", "mapping", "nothing"])
 def test_bad_input_fails_before_any_request(
     api: responses.RequestsMock, run_module: RunModule, given: dict[str, Any], reason: str
 ) -> None:

@@ -180,8 +180,12 @@ def test_absent_when_there_is_no_such_user_is_unchanged(api: responses.RequestsM
     assert writes(api) == []
 
 
-def test_deleting_the_protected_user_fails_with_the_apis_reason(api: responses.RequestsMock, run_module: RunModule) -> None:
-    database_with_users(api)
+def test_a_protected_user_the_list_did_not_flag_is_refused_with_the_apis_reason(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    database_with_addon(api)
+    addon_token_given(api)
+    api.add(responses.GET, USERS_URL, json={"database-users": [api_user("orders-production")]})
     api.add(responses.DELETE, USERS_URL + "/orders-production", json={"error": "the default user cannot be deleted"},
             status=403)
 
@@ -189,7 +193,6 @@ def test_deleting_the_protected_user_fails_with_the_apis_reason(api: responses.R
 
     assert outcome.failed and not outcome.result.get("changed")
     assert "(403): the default user cannot be deleted" in outcome.result["msg"]
-    assert writes(api) == [("DELETE", USERS_URL + "/orders-production", None)]
 
 
 def test_check_mode_creates_nothing(api: responses.RequestsMock, run_module: RunModule) -> None:
@@ -326,16 +329,18 @@ def test_no_warning_that_update_password_might_be_a_password(api: responses.Requ
     ({"state": "absent"}, "deleted"),
     ({"update_password": "always"}, "given a new password"),
 ])
-def test_check_mode_says_the_protected_user_would_be_refused(
-    api: responses.RequestsMock, run_module: RunModule, options: dict[str, Any], what: str
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check-mode"])
+def test_the_protected_user_is_refused_before_any_write_in_every_mode(
+    api: responses.RequestsMock, run_module: RunModule, options: dict[str, Any], what: str, check_mode: bool
 ) -> None:
     database_with_users(api)
 
-    outcome = run_module(scalingo_database_user.main, dict(args(**options), name="orders-production"), check_mode=True)
+    outcome = run_module(scalingo_database_user.main, dict(args(**options), name="orders-production"),
+                         check_mode=check_mode)
 
     assert outcome.failed and not outcome.result.get("changed")
     assert outcome.result["msg"] == ("User 'orders-production' of database 'orders-production' is protected (the "
-                                     "database's default user): it cannot be %s, and the run would fail." % what)
+                                     "database's default user): it cannot be %s. Nothing was changed." % what)
     assert writes(api) == []
 
 
