@@ -89,6 +89,8 @@ def test_recovery_backs_up_shows_the_window_and_restores(simulator: RunningSimul
     assert "backups: 2, of which manual: 1" in run.output
     assert "daily backups: at 02:00 UTC" in run.output
     assert "orders-production restored to 20" in run.output and "; it is running" in run.output
+    # The simulator's operations end as the Database API's do.
+    assert "the restore's operation: finished" in run.output
     record = simulator.app.record("orders-production")
     assert len(simulator.app.recovery.of(record).restored_to) == 1
 

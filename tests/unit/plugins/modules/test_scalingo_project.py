@@ -139,23 +139,90 @@ def test_a_project_already_gone_changes_nothing(api: responses.RequestsMock, run
     assert writes(api) == []
 
 
+DATABASES = {"databases": [
+    {"id": "db-1", "name": "warehouse", "project_id": "pr-analytics", "technology": "postgresql-ng", "plan": "x"},
+    {"id": "db-2", "name": "orders", "project_id": "pr-default", "technology": "postgresql-ng", "plan": "x"},
+]}
+HELD = ("Project 'analytics' (pr-analytics) still holds databases warehouse: delete them or move them to another "
+        "project first. Nothing was changed.")
+
+
+@pytest.mark.parametrize("refusal", [409, 422])
 def test_a_project_that_holds_databases_is_kept_and_they_are_named(
-    api: responses.RequestsMock, run_module: RunModule
+    api: responses.RequestsMock, run_module: RunModule, refusal: int
 ) -> None:
     projects_are(api, DEFAULT, ANALYTICS)
-    api.add(responses.DELETE, PROJECTS_URL + "/pr-analytics", json={"error": "project is not empty"}, status=409)
-    api.add(responses.GET, API_URL + "/v1/databases", json={"databases": [
-        {"id": "db-1", "name": "warehouse", "project_id": "pr-analytics", "technology": "postgresql-ng", "plan": "x"},
-        {"id": "db-2", "name": "orders", "project_id": "pr-default", "technology": "postgresql-ng", "plan": "x"},
-    ]})
+    api.add(responses.DELETE, PROJECTS_URL + "/pr-analytics", json={"error": "project is not empty"}, status=refusal)
+    api.add(responses.GET, API_URL + "/v1/databases", json=DATABASES)
 
     outcome = run_module(scalingo_project.main, args(name="analytics", state="absent"))
 
     assert outcome.failed
     assert "changed" not in outcome.result
+    assert outcome.result["msg"] == HELD
+
+
+def test_check_mode_says_a_project_that_holds_databases_would_be_kept(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    projects_are(api, DEFAULT, ANALYTICS)
+    api.add(responses.GET, API_URL + "/v1/databases", json=DATABASES)
+
+    outcome = run_module(scalingo_project.main, args(name="analytics", state="absent"), check_mode=True)
+
+    assert outcome.failed and outcome.result["msg"] == HELD
+    assert writes(api) == []
+
+
+def test_check_mode_promises_the_delete_of_an_empty_project(api: responses.RequestsMock, run_module: RunModule) -> None:
+    projects_are(api, DEFAULT, ANALYTICS)
+    api.add(responses.GET, API_URL + "/v1/databases", json={"databases": DATABASES["databases"][1:]})
+
+    outcome = run_module(scalingo_project.main, args(name="analytics", state="absent"), check_mode=True)
+
+    assert outcome.result == {"changed": True, "project": ANALYTICS}
+    assert writes(api) == []
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check-mode"])
+def test_the_default_project_is_never_deleted(
+    api: responses.RequestsMock, run_module: RunModule, check_mode: bool
+) -> None:
+    projects_are(api, DEFAULT, ANALYTICS)
+
+    outcome = run_module(scalingo_project.main, args(name="default", state="absent"), check_mode=check_mode)
+
+    assert outcome.failed and not outcome.result.get("changed")
     assert outcome.result["msg"] == (
-        "Project 'analytics' (pr-analytics) still holds databases warehouse: delete them or move them to another "
-        "project first. Nothing was changed.")
+        "Project 'default' (pr-default) is the account's default project, which cannot be deleted: make another "
+        "project the default first (default: true). Nothing was changed.")
+    assert writes(api) == []
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check-mode"])
+def test_the_default_flag_is_never_asked_off_the_default_project(
+    api: responses.RequestsMock, run_module: RunModule, check_mode: bool
+) -> None:
+    projects_are(api, DEFAULT, ANALYTICS)
+
+    outcome = run_module(scalingo_project.main, args(name="default", default=False), check_mode=check_mode)
+
+    assert outcome.failed and not outcome.result.get("changed")
+    assert outcome.result["msg"] == (
+        "Project 'default' (pr-default) is the account's default project, and the API cannot make it not the "
+        "default: set default: true on the project that should be the default instead. Nothing was changed.")
+    assert writes(api) == []
+
+
+def test_a_delete_the_api_answers_with_its_own_404_changes_nothing(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    projects_are(api, DEFAULT, ANALYTICS)
+    api.add(responses.DELETE, PROJECTS_URL + "/pr-analytics", json={"error": "project not found"}, status=404)
+
+    outcome = run_module(scalingo_project.main, args(name="analytics", state="absent"))
+
+    assert outcome.result == {"changed": False, "project": {}}
 
 
 def test_a_create_whose_answer_was_lost_is_found_and_not_sent_twice(
