@@ -132,7 +132,10 @@ options:
     description:
       - ID of the database O(database) names, as scalingo.cloud.scalingo_database returns it (RV(ignore:database.id))
         or an earlier task of a module like this one returns it (RV(ignore:database_id)).
-      - Given, the module does not look the database up, and trusts the ID to be that of O(database).
+      - Given, the module does not look the database up, and trusts the ID to be that of O(database); where the
+        items of a loop on the controller have already listed the account's databases, an ID that is not that of
+        O(database) fails the task before any write. scalingo.cloud.scalingo_database_restore trusts no ID, and
+        looks the database up all the same.
     type: str
   addon_id:
     version_added: 1.1.0

@@ -104,6 +104,11 @@ class AccountDatabases:
             self.write(found)
         return found
 
+    def listed(self, name: str) -> Optional[dict[str, Any]]:
+        """The database the list read already holds under ``name``, without reading anything."""
+        listed = self.by_name.get(name) if self.by_name is not None else None
+        return dict(listed) if listed is not None else None
+
     def _read(self, client: ScalingoClient) -> Optional[dict[str, dict[str, Any]]]:
         try:
             databases = list_databases(client, complete_only=True)
@@ -162,6 +167,11 @@ class DatabaseResource(ScalingoTask):
     database: given, the task does not look the database up, nor read its addon.
     """
 
+    # Whether the IDs a task is given are checked against the name it gives before anything else (a lookup and
+    # a read of the addon): a destructive action names its database in its confirmation, and a stale registered
+    # variable must not point it at another.
+    verifies_given_ids = False
+
     def __init__(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> None:
         super().__init__(params, check_mode, diff, warn)
         self._database: Optional[dict[str, Any]] = None
@@ -185,29 +195,43 @@ class DatabaseResource(ScalingoTask):
 
     def database(self) -> dict[str, Any]:
         if self._database is None:
-            self._database = self._given_database() or self.find()
+            self._database = (None if self.verifies_given_ids else self._given_database()) or self.find()
             if self._database is None:
                 raise TaskFailed(
                     "Database '%s' does not exist: create it first, with scalingo.cloud.scalingo_database." % self.name
                 )
+            self._refuse_an_id_of_another("database_id", self._database["id"])
         return self._database
 
     def _given_database(self) -> Optional[dict[str, Any]]:
         database_id = self.params.get("database_id")
         if not database_id:
             return None
+        # Where this process already holds the account's list, the ID is checked against the name for free.
+        listed = account_databases(self.client).listed(self.name)
+        if listed is not None:
+            self._refuse_an_id_of_another("database_id", listed["id"])
         # What a lookup would have said that the Database API's calls use: the ID, the name, the technology.
         return dict(dict.fromkeys(DATABASE_FIELDS), id=database_id, name=self.name, technology=TECHNOLOGIES[0])
+
+    def _refuse_an_id_of_another(self, option: str, actual: str) -> None:
+        given = self.params.get(option)
+        if given and given != actual:
+            raise TaskFailed(
+                "Option %s is %s, but database '%s' has %s %s: the ID is another database's (a stale registered "
+                "variable, or a loop's items mixed up?). Nothing was changed." % (
+                    option, given, self.name, option, actual))
 
     def database_api(self) -> DatabaseAPI:
         """The Database API of the task's database; an earlier loop item's lookups of it are used again."""
         key = (self.client.identity, self.name, self.params.get("database_id"))
-        if key not in _FOUND:
+        if key not in _FOUND or self.verifies_given_ids:
             database = self.database()
-            addon_id = self.params.get("addon_id")
+            addon_id = None if self.verifies_given_ids else self.params.get("addon_id")
             if not addon_id:
                 with api_errors_fail_task("read the addon of database '%s'" % self.name):
                     addon_id = find_addon(self.client, database)["id"]
+                self._refuse_an_id_of_another("addon_id", addon_id)
             _FOUND[key] = (database, addon_id)
         self._database, self._addon_id = _FOUND[key]
         return self.client.database_api(self._database["id"], self._addon_id)

@@ -29,10 +29,12 @@ class TaskFailed(Exception):
 
 
 @contextmanager
-def api_errors_fail_task(action: str, **details: Any) -> Iterator[None]:
+def api_errors_fail_task(action: str, if_applied: str = "", **details: Any) -> Iterator[None]:
     """An API error inside the block fails the task with a sentence naming ``action``, e.g. "create database 'x'".
 
-    ``details`` are returned with the failure; a request that may have been applied makes it ``changed``.
+    ``details`` are returned with the failure; a request that may have been applied makes it ``changed``, and
+    its message ends with ``if_applied``: what to check. Left out, it says to run the task again, which is right
+    for a declared state only; a one-shot action (a restore, a backup) says how to see whether it happened.
     """
     try:
         yield
@@ -42,7 +44,7 @@ def api_errors_fail_task(action: str, **details: Any) -> Iterator[None]:
             details = dict(details, changed=True)
             # Unless the caller looked and found it applied: then its message says what follows.
             if not error.known_applied:
-                message += ("" if message.endswith(".") else ".") + MAY_HAVE_APPLIED
+                message += ("" if message.endswith(".") else ".") + (if_applied or MAY_HAVE_APPLIED)
         # The sentence says all; the client's traceback would only repeat it.
         raise TaskFailed(message, **details) from None
 

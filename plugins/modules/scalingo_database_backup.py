@@ -157,6 +157,14 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
+# A backup whose answer was lost: running the task again would take a second one, so it says how to look.
+BACKUP_MAY_HAVE_BEEN_TAKEN = (
+    " The backup may have been taken all the same, and running the task again would take a second one. Look for it "
+    "first among the backups of database '%s' (scalingo.cloud.scalingo_database_info with include_backups: a manual "
+    "backup created just now)."
+)
+
+
 class BackupTask(DatabaseResource):
     def run(self) -> dict[str, Any]:
         with api_errors_fail_task("read the addon of database '%s'" % self.name):
@@ -165,7 +173,8 @@ class BackupTask(DatabaseResource):
             with api_errors_fail_task("read the backups of database '%s'" % self.name):
                 list_backups(api)
             return {"changed": True, "backup": None}
-        with api_errors_fail_task("take a backup of database '%s'" % self.name):
+        with api_errors_fail_task("take a backup of database '%s'" % self.name,
+                                  if_applied=BACKUP_MAY_HAVE_BEEN_TAKEN % self.name):
             backup = create_backup(api)
         self.changed = True
         if self.params["wait"]:

@@ -67,8 +67,10 @@ extends_documentation_fragment:
   - scalingo.cloud.scalingo.attributes
   - scalingo.cloud.scalingo.database_ids
 notes:
-  - Costs, in requests, a lookup of the database and of its addon (none for what O(database_id) and O(addon_id) give),
-    the recovery window, the restore, and while it
+  - A restore is destructive, so it trusts no ID it is given. The database is looked up by the name O(confirm)
+    repeats and its addon read even with O(database_id) and O(addon_id); when either ID is not that database's,
+    the task fails before the restore and changes nothing.
+  - Costs, in requests, a lookup of the database and of its addon, the recovery window, the restore, and while it
     waits one read of the operation per poll (every 2 seconds at first, up to every 30), then of the database's
     status.
   - The restore's operation is read where the restore's answer points (its C(Location) header), else from
@@ -188,7 +190,19 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
 
 
+# A restore whose answer was lost: running the task again would restore a second time, so it says how to look.
+RESTORE_MAY_HAVE_STARTED = (
+    " The restore may have started all the same, and running the task again would restore the database a second "
+    "time. Check first: while a restore runs the database's status is 'stopped' (scalingo.cloud.scalingo_database_info "
+    "with include_status, for database '%s'), and the database's operations in the Scalingo dashboard show the "
+    "restore."
+)
+
+
 class RestoreTask(DatabaseResource):
+    # A restore is destructive: the IDs it is given must be those of the database its confirmation names.
+    verifies_given_ids = True
+
     def run(self) -> dict[str, Any]:
         moment = parse_restore_time(self.params["restore_time"])
         if moment is None:  # check_input refused it already; for the type checker
@@ -204,7 +218,8 @@ class RestoreTask(DatabaseResource):
                              recovery_window=window)
         if self.check_mode:
             return dict(result, changed=True)
-        with api_errors_fail_task("restore database '%s' to %s" % (self.name, rfc3339(moment)), **result):
+        with api_errors_fail_task("restore database '%s' to %s" % (self.name, rfc3339(moment)),
+                                  if_applied=RESTORE_MAY_HAVE_STARTED % self.name, **result):
             operation = restore(api, moment)
         self.changed = True
         location = operation.pop("location") if operation is not None else None

@@ -174,6 +174,12 @@ def test_a_lost_answer_to_the_backup_says_changed(api: responses.RequestsMock, r
     outcome = run_module(scalingo_database_backup.main, args(retries=0))
 
     assert outcome.failed and outcome.result["changed"] is True
+    # A one-shot action: running it again would take a second backup, so the message says how to look instead.
+    assert outcome.result["msg"].endswith(
+        "The backup may have been taken all the same, and running the task again would take a second one. Look for "
+        "it first among the backups of database 'orders-production' (scalingo.cloud.scalingo_database_info with "
+        "include_backups: a manual backup created just now).")
+    assert "run the task again to see" not in outcome.result["msg"]
 
 
 def test_check_mode_reads_the_backups_and_takes_none(api: responses.RequestsMock, run_module: RunModule) -> None:

@@ -182,3 +182,26 @@ def test_items_with_other_settings_never_answer_from_the_list(
     loop(run_module, NAMES[2:3], validate_certs=False)
 
     assert sent(api)[-1] == ("GET", lookup_url(NAMES[2]))
+
+
+def test_an_id_of_another_database_is_refused_where_the_list_already_names_it(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_firewall
+
+    expect_exchange(api)
+    api.add(responses.GET, lookup_url(NAMES[0]), json={"database": existing(NAMES[0])})
+    api.add(responses.GET, LIST_URL, json={"databases": [existing(name) for name in NAMES]})
+    loop(run_module, NAMES[:2])
+    calls = len(api.calls)
+
+    outcome = run_module(scalingo_database_firewall.main, dict(
+        CONNECTION_ARGS, database=NAMES[0], database_id=existing(NAMES[1])["id"], rules=[]))
+
+    assert outcome.failed and not outcome.result.get("changed")
+    assert outcome.result["msg"] == (
+        "Option database_id is %s, but database '%s' has database_id %s: the ID is another database's (a stale "
+        "registered variable, or a loop's items mixed up?). Nothing was changed." % (
+            existing(NAMES[1])["id"], NAMES[0], existing(NAMES[0])["id"]))
+    # The list the loop read said so: nothing more was asked.
+    assert len(api.calls) == calls

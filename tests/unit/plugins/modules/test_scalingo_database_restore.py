@@ -14,9 +14,12 @@ import responses
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_restore
 from tests.unit.conftest import ModuleOutcome
 from tests.unit.helpers import API_URL, CONNECTION_ARGS, reached
+from tests.unit.plugins.module_utils.test_client import connection_lost
 from tests.unit.plugins.modules.test_scalingo_database_firewall import (
+    ADDONS_URL,
     DATABASE,
     DB_API,
+    LOOKUP_URL,
     NAME,
     addon_token_given,
     database_with_addon,
@@ -314,3 +317,52 @@ def test_bad_input_fails_before_any_request(
 
     assert outcome.failed and reason in outcome.result["msg"]
     assert len(api.calls) == 0
+
+
+def test_a_restore_whose_answer_was_lost_says_how_to_check_never_to_run_it_again(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, body=connection_lost())
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert "running the task again would restore the database a second time" in outcome.result["msg"]
+    assert "status is 'stopped' (scalingo.cloud.scalingo_database_info with include_status" in outcome.result["msg"]
+    assert "run the task again to see" not in outcome.result["msg"]
+    assert len(writes(api)) == 1
+
+
+def test_the_ids_given_are_checked_against_the_confirmed_name_and_then_used(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    window_given(api)
+    api.add(responses.POST, RESTORE_URL, json=operation("pending"), status=201)
+
+    outcome = run_module(scalingo_database_restore.main, args(database_id=DATABASE["id"], addon_id="ad-1", wait=False))
+
+    assert outcome.result["changed"] is True
+    # A destructive action trusts no ID: the database is looked up by name and its addon read all the same.
+    assert [call.request.url for call in api.calls if call.request.method == "GET"][:2] == [LOOKUP_URL, ADDONS_URL]
+
+
+@pytest.mark.parametrize("given, said", [
+    ({"database_id": "5410093073other0000000000"},
+     "Option database_id is 5410093073other0000000000, but database 'orders-production' has database_id "
+     "54100930736f7563d5030000"),
+    ({"database_id": DATABASE["id"], "addon_id": "ad-of-another"},
+     "Option addon_id is ad-of-another, but database 'orders-production' has addon_id ad-1"),
+], ids=["database-id", "addon-id"])
+def test_an_id_of_another_database_is_refused_before_the_restore(
+    api: responses.RequestsMock, run_module: RunModule, given: dict[str, Any], said: str
+) -> None:
+    window_given(api)
+
+    for check_mode in (False, True):
+        outcome = run_module(scalingo_database_restore.main, args(**given), check_mode=check_mode)
+
+        assert outcome.failed and not outcome.result.get("changed")
+        assert outcome.result["msg"].startswith(said)
+        assert outcome.result["msg"].endswith("Nothing was changed.")
+    assert writes(api) == []
