@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Optional, Union
 from urllib.parse import quote
 
@@ -348,6 +349,21 @@ def change_plan(client: ScalingoClient, database: dict[str, Any], addon: dict[st
 def _plan_id_of(addon: dict[str, Any]) -> Optional[str]:
     plan = addon.get("plan")
     return plan.get("id") if isinstance(plan, dict) else None
+
+
+class GoneMeanwhile(Exception):
+    """A request about a database found to exist answered the API's own 404: it was deleted since it was found."""
+
+
+@contextmanager
+def gone_meanwhile_on_404() -> Iterator[None]:
+    """The API's own 404 to a request about a database found to exist raises GoneMeanwhile, for a fresh lookup."""
+    try:
+        yield
+    except ScalingoAPIError as error:
+        if error.is_not_found and not error.may_have_applied:
+            raise GoneMeanwhile() from None
+        raise
 
 
 def delete_database(client: ScalingoClient, database: dict[str, Any]) -> bool:

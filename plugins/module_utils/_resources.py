@@ -11,6 +11,7 @@ parameters and runs in ``outcome()``; it raises TaskFailed to fail, and
 
 from __future__ import annotations
 
+import time
 from typing import Any, Callable, Optional
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI, ScalingoAPIError, ScalingoClient
@@ -75,6 +76,11 @@ class ScalingoTask:
         return found
 
 
+# How old, in seconds, the list of a loop's databases may be and still answer an item: what another run changed
+# since is seen at most this late, while a loop of hundreds still reads it a few times at most.
+LIST_MAX_AGE = 30.0
+
+
 class AccountDatabases:
     """The account's databases, as one list of them read, for the lookups of one process.
 
@@ -91,10 +97,15 @@ class AccountDatabases:
         self.by_name: Optional[dict[str, dict[str, Any]]] = None
         # Set when the list could not be read: lookups by name answer, as they would without it.
         self.unreadable = False
+        self._read_at = 0.0
 
     def look_up(self, client: ScalingoClient, name: str) -> Optional[dict[str, Any]]:
         self.lookups += 1
+        if self.by_name is not None and _now() - self._read_at > LIST_MAX_AGE:
+            # Too old to answer for what others may have changed since: read it again.
+            self.by_name = None
         if self.lookups > 1 and self.by_name is None and not self.unreadable:
+            self._read_at = _now()
             self.by_name = self._read(client)
         listed = self.by_name.get(name) if self.by_name is not None else None
         if listed is not None:
@@ -284,6 +295,10 @@ _LISTED: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
 def _forget_lists_of(identity: tuple[Any, ...], database_id: str) -> None:
     for key in [key for key in _LISTED if key[:2] == (identity, database_id)]:
         del _LISTED[key]
+
+
+def _now() -> float:
+    return time.monotonic()
 
 
 def forget_found() -> None:

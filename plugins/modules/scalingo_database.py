@@ -242,8 +242,11 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     change_plan,
     create_database_once,
     database_status,
+    GoneMeanwhile,
     delete_database,
     find_addon,
+    find_database,
+    gone_meanwhile_on_404,
     invalid_name_reason,
     plan_id_for,
     wait_until_running,
@@ -281,7 +284,15 @@ class DatabaseTask(ScalingoTask):
         existing = self.find()
         if existing is None:
             return self._create()
-        return self._converge(existing)
+        try:
+            return self._converge(existing)
+        except GoneMeanwhile:
+            # A write answered the API's 404 for a database the lookup (or the loop's list) found: what was found
+            # is out of date. A fresh lookup by name decides, never the old verdict.
+            account_databases(self.client).strike(self.name)
+            with api_errors_fail_task("look up database '%s'" % self.name):
+                current = find_database(self.client, self.name)
+            return self._create() if current is None else self._converge(current)
 
     def absent(self) -> dict[str, Any]:
         existing = self.find()
@@ -289,11 +300,25 @@ class DatabaseTask(ScalingoTask):
             return self._result(changed=False, before=None, after=None)
         if not self.check_mode:
             with api_errors_fail_task("delete database '%s'" % self.name):
-                delete_database(self.client, existing)
-            self.changed = True
+                deleted = delete_database(self.client, existing)
             account_databases(self.client).strike(self.name)
+            if not deleted:
+                # The API said the database is gone (its own 404): what was found was out of date. Only a fresh
+                # lookup says whether another database now has the name.
+                return self._absent_after_a_stale_verdict(existing)
+            self.changed = True
         # An absent task reports the database it deleted.
         return dict(self._result(changed=True, before=existing, after=None), database=existing)
+
+    def _absent_after_a_stale_verdict(self, gone: dict[str, Any]) -> dict[str, Any]:
+        with api_errors_fail_task("look up database '%s'" % self.name):
+            current = find_database(self.client, self.name)
+        if current is None or current["id"] == gone["id"]:
+            return self._result(changed=False, before=None, after=None)
+        raise TaskFailed(
+            "Database '%s' (%s) was deleted by someone else meanwhile, and another database now has the name (%s): "
+            "the task deletes nothing it did not look up. Run it again to delete the new one." % (
+                self.name, gone["id"], current["id"]), database=current)
 
     # --- steps --------------------------------------------------------------
 
@@ -350,7 +375,8 @@ class DatabaseTask(ScalingoTask):
             return existing
         if not self.check_mode:
             with api_errors_fail_task("move database '%s' to project '%s'" % (self.name, project_id), database=existing):
-                move_to_project(self.client, existing, project_id)
+                with gone_meanwhile_on_404():
+                    move_to_project(self.client, existing, project_id)
             self.changed = True
             account_databases(self.client).write(dict(existing, project_id=project_id))
         return dict(existing, project_id=project_id)
@@ -370,7 +396,8 @@ class DatabaseTask(ScalingoTask):
             self.plan_changed = True
             return
         with api_errors_fail_task(action):
-            addon = find_addon(self.client, database)
+            with gone_meanwhile_on_404():
+                addon = find_addon(self.client, database)
             self.addon_id = addon["id"]
             status = database_status(self.client.database_api(database["id"], addon["id"]))
         if status != RUNNING:
@@ -383,7 +410,8 @@ class DatabaseTask(ScalingoTask):
                 )
             self._wait(database)
         with api_errors_fail_task(action):
-            change_plan(self.client, database, addon, plan_id)
+            with gone_meanwhile_on_404():
+                change_plan(self.client, database, addon, plan_id)
         self.changed = True
         self.plan_changed = True
 

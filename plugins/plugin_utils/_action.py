@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import traceback
+import weakref
 from contextlib import contextmanager
 from typing import Any, Iterator, Mapping, Optional
 
@@ -36,6 +37,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import INFINITE_NUMBER, ModuleDeclaration
+from ansible_collections.scalingo.cloud.plugins.module_utils._resources import forget_found
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed
 
 # The transport of ansible.builtin.local, however the play names it: commands run on the controller as the user
@@ -45,6 +47,8 @@ CONTROLLER_TRANSPORT = "local"
 SWITCH = "scalingo_run_on_controller"
 
 display = Display()
+# The task objects (one per loop item) whose logic this worker ran: a task seen again is an until retry.
+_TASKS_RUN: "weakref.WeakSet[Any]" = weakref.WeakSet()
 
 
 class WrongSwitch(Exception):
@@ -80,6 +84,9 @@ class ScalingoModuleAction(NormalAction):
             "runs it as a module)." % (action, SWITCH),
             host=host,
         )
+        if self._is_a_retry():
+            # An until retry: what the earlier attempt listed may be what it waits to see change.
+            forget_found()
         environment: dict[str, Any] = {}
         self._compute_environment_string(environment)
         return run_in_worker(
@@ -90,6 +97,19 @@ class ScalingoModuleAction(NormalAction):
             diff=bool(self._task.diff),
             environment=environment,
         )
+
+    def _is_a_retry(self) -> bool:
+        """Whether this run is an until retry of a task (or loop item) the worker ran before.
+
+        ansible-core makes a new action for each attempt, but keeps the task object of the item through its
+        retries; each loop item gets a copy of its own.
+        """
+        try:
+            seen = self._task in _TASKS_RUN
+            _TASKS_RUN.add(self._task)
+        except TypeError:  # a task that cannot be weakly referenced: every run is a first
+            return False
+        return seen
 
     def _reason_to_run_on_target(self, task_vars: dict[str, Any]) -> Optional[str]:
         """Why this task must run its module in a process of its own, or None when the worker can run it."""

@@ -207,3 +207,21 @@ def test_a_fault_of_the_module_fails_the_task_without_a_traceback_in_its_message
 )
 def test_the_traceback_hint_is_the_one_that_works_on_each_core(version: str, hint: str) -> None:
     assert traceback_hint(version) == hint
+
+
+def test_an_until_retry_of_a_task_forgets_what_its_earlier_attempt_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    forgotten = []
+    monkeypatch.setattr(_action, "forget_found", lambda: forgotten.append(True))
+    monkeypatch.setattr(_action, "run_in_worker", lambda *args, **kwargs: {"changed": False})
+    first = action()
+    # ansible-core makes a new action for each attempt of an item, with the item's one task object.
+    retry = DATABASE_ACTION(first._task, first._connection, first._play_context, loader=mock.Mock(),
+                            templar=first._templar, shared_loader_obj=None)
+    another_item = action()
+
+    first.run(task_vars={})
+    assert forgotten == []
+    another_item.run(task_vars={})
+    assert forgotten == []
+    retry.run(task_vars={})
+    assert forgotten == [True]

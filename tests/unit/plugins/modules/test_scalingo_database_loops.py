@@ -205,3 +205,83 @@ def test_an_id_of_another_database_is_refused_where_the_list_already_names_it(
             existing(NAMES[1])["id"], NAMES[0], existing(NAMES[0])["id"]))
     # The list the loop read said so: nothing more was asked.
     assert len(api.calls) == calls
+
+
+def test_a_list_older_than_its_bound_is_read_again_before_it_answers(
+    api: responses.RequestsMock, run_module: RunModule, monkeypatch: Any
+) -> None:
+    from ansible_collections.scalingo.cloud.plugins.module_utils import _resources
+
+    clock = [1000.0]
+    monkeypatch.setattr(_resources, "_now", lambda: clock[0])
+    expect_exchange(api)
+    api.add(responses.GET, lookup_url(NAMES[0]), json={"database": existing(NAMES[0])})
+    api.add(responses.GET, LIST_URL, json={"databases": [existing(name) for name in NAMES]})
+    # Read again later: another run has deleted orders-02 meanwhile.
+    api.add(responses.GET, LIST_URL, json={"databases": [existing(name) for name in NAMES if name != NAMES[2]]})
+    api.add(responses.GET, lookup_url(NAMES[2]), json={"error": "not found"}, status=404)
+    api.add(responses.POST, LIST_URL, json={"database": existing(NAMES[2])}, status=201)
+
+    loop(run_module, NAMES[:2])
+    clock[0] += _resources.LIST_MAX_AGE + 1
+    outcome = run_module(scalingo_database.main, dict(CONNECTION_ARGS, name=NAMES[2], plan=PLAN))
+
+    assert outcome.result["created"] is True
+    assert [method for method, url in sent(api) if url == LIST_URL] == ["GET", "GET", "POST"]
+
+
+def test_within_its_bound_the_list_answers_without_a_request(
+    api: responses.RequestsMock, run_module: RunModule, monkeypatch: Any
+) -> None:
+    from ansible_collections.scalingo.cloud.plugins.module_utils import _resources
+
+    clock = [1000.0]
+    monkeypatch.setattr(_resources, "_now", lambda: clock[0])
+    expect_exchange(api)
+    api.add(responses.GET, lookup_url(NAMES[0]), json={"database": existing(NAMES[0])})
+    api.add(responses.GET, LIST_URL, json={"databases": [existing(name) for name in NAMES]})
+
+    loop(run_module, NAMES[:2])
+    clock[0] += _resources.LIST_MAX_AGE - 1
+    loop(run_module, NAMES[2:])
+
+    assert sent(api) == [("POST", EXCHANGE_URL), ("GET", lookup_url(NAMES[0])), ("GET", LIST_URL)]
+
+
+def test_a_delete_the_api_answers_404_after_the_list_said_exists_is_no_change(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, lookup_url(NAMES[0]), json={"database": existing(NAMES[0])})
+    api.add(responses.GET, LIST_URL, json={"databases": [existing(name) for name in NAMES]})
+    gone = existing(NAMES[1])
+    api.add(responses.DELETE, API_URL + "/v1/apps/" + gone["id"], json={"error": "app not found"}, status=404)
+    api.add(responses.GET, lookup_url(NAMES[1]), json={"error": "not found"}, status=404)
+
+    outcomes = [
+        run_module(scalingo_database.main, dict(CONNECTION_ARGS, name=name, state="absent")) for name in NAMES[:2]]
+
+    assert outcomes[1].result["changed"] is False and not outcomes[1].failed
+    # The 404 was answered with a fresh lookup by name, not taken from the old list.
+    assert ("GET", lookup_url(NAMES[1])) in sent(api)
+
+
+def test_a_plan_change_that_meets_a_database_deleted_meanwhile_creates_it_again(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, lookup_url(NAMES[0]), json={"database": existing(NAMES[0])})
+    api.add(responses.GET, LIST_URL, json={"databases": [existing(name, plan="postgresql-dr-starter-8192")
+                                                         for name in NAMES]})
+    gone = existing(NAMES[1])
+    api.add(responses.GET, API_URL + "/v1/addon_providers/postgresql-ng/plans", json={"plans": [
+        {"id": "5c1e-4096", "name": PLAN, "display_name": PLAN, "disabled": False}]})
+    api.add(responses.GET, API_URL + "/v1/apps/%s/addons" % gone["id"], json={"error": "app not found"}, status=404)
+    api.add(responses.GET, lookup_url(NAMES[1]), json={"error": "not found"}, status=404)
+    api.add(responses.POST, LIST_URL, json={"database": existing(NAMES[1])}, status=201)
+
+    run_module(scalingo_database.main, dict(CONNECTION_ARGS, name=NAMES[0]))
+    outcome = run_module(scalingo_database.main, dict(CONNECTION_ARGS, name=NAMES[1], plan=PLAN,
+                                                      allow_plan_change=True))
+
+    assert outcome.result["created"] is True and outcome.result["changed"] is True
