@@ -398,6 +398,9 @@ class ScalingoClient:
         repeatable: bool = False,
     ) -> Answer:
         """As ``request``, with where the answer's ``Location`` header points."""
+        if _has_dot_segment(path):
+            # HTTP libraries resolve "." and ".." in a path: an ID that is one would address another resource.
+            raise ScalingoAPIError(method, path, None, "an ID that is '.' or '..' names no resource: nothing was sent")
         service = service or self._main_api
         effect = _effect_of(method, harmless, repeatable)
         reply = self._call(service, method, path, body, params, effect)
@@ -973,6 +976,10 @@ def _retry_after(response: "requests.Response") -> Optional[float]:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return max(0.0, (moment - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
+
+
+def _has_dot_segment(path: str) -> bool:
+    return any(segment in (".", "..") for segment in urlsplit(path).path.split("/"))
 
 
 def _location_under(response: "requests.Response", base_url: str) -> Optional[str]:

@@ -18,6 +18,7 @@ from typing import Any, Optional
 from urllib.parse import quote
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoAPIError, ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._creates import create_once
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import get_list
 
 DELETED = "deleted"
@@ -83,23 +84,28 @@ def peering_view(item: Any, method: str, path: str) -> dict[str, Any]:
     return {key: item.get(key) for key in PEERING_FIELDS}
 
 
-def create_peering(client: ScalingoClient, database: dict[str, Any], outscale_id: str) -> dict[str, Any]:
-    """Peer the database with an Outscale net; a create whose answer was lost is looked for, never sent twice."""
+def create_peering(client: ScalingoClient, database: dict[str, Any], outscale_id: str) -> tuple[dict[str, Any], bool]:
+    """Peer the database with an Outscale net, never sending it twice (see create_once).
+
+    The peering, and whether our request can have made it: one another run made since our list is adopted.
+    """
     path = _database_path(database, "net_peerings")
-    try:
+
+    def send() -> dict[str, Any]:
         answer = client.post(path, {"outscale_net_peering_id": outscale_id})
         try:
             return peering_view(answer.get("net_peering", answer) if isinstance(answer, dict) else answer, "POST", path)
         except ScalingoAPIError as error:
-            error.may_have_applied = True
+            # A 2xx: the peering was made, whatever its answer says.
+            error.may_have_applied = error.known_applied = True
             raise
-    except ScalingoAPIError as error:
-        if not error.may_have_applied:
-            raise
+
+    def find() -> Optional[dict[str, Any]]:
         found = [peering for peering in list_peerings(client, database) if peering["outscale_net_peering_id"] == outscale_id]
-        if not found:
-            raise error from None
-        return found[0]
+        return found[0] if found else None
+
+    creation = create_once(client, send, find, taken=("outscale_net_peering_id",))
+    return (creation.answer if creation.found is None else creation.found), creation.made_by_us
 
 
 def delete_peering(client: ScalingoClient, database: dict[str, Any], peering: dict[str, Any]) -> bool:

@@ -85,6 +85,7 @@ def invalid_input_reason(params: dict[str, Any], argument_spec: dict[str, Any]) 
 def _input_reasons(params: dict[str, Any], argument_spec: dict[str, Any]) -> Iterator[Optional[str]]:
     # A generator: each check runs only once those before it passed (the URL checks read options known not blank).
     yield _empty_option_reason(params, _free_text_options(argument_spec))
+    yield _boolean_for_a_number_reason(params, argument_spec)
     yield _api_token_reason(params["api_token"])
     yield _url_reason("api_url", params["api_url"] or None)
     yield _url_reason("auth_url", params["auth_url"])
@@ -115,6 +116,15 @@ def _empty_option_reason(params: dict[str, Any], names: tuple[str, ...]) -> Opti
         value = params.get(name)
         if isinstance(value, str) and not value.strip():
             return "Option %s must not be empty: give a value or leave it out." % name
+    return None
+
+
+def _boolean_for_a_number_reason(params: dict[str, Any], argument_spec: dict[str, Any]) -> Optional[str]:
+    # ansible-core's int check takes true and false as they are (a bool is an int to Python): they would be sent
+    # as JSON booleans.
+    for name, option in argument_spec.items():
+        if option.get("type") == "int" and isinstance(params.get(name), bool):
+            return "Option %s is %s, a boolean: give a whole number." % (name, "true" if params[name] else "false")
     return None
 
 

@@ -15,6 +15,7 @@ from typing import Any, Optional
 from urllib.parse import quote
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoAPIError, ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._creates import create_once
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import get_list
 
 PROJECTS_PATH = "/v1/projects"
@@ -51,18 +52,24 @@ def described(projects: list[dict[str, Any]]) -> str:
     return ", ".join("%s (%s)" % (project["name"], project["id"]) for project in projects) or "none"
 
 
-def create_project(client: ScalingoClient, name: str, default: bool) -> dict[str, Any]:
-    """Create a project a list just found missing; one whose answer was lost is looked for, never sent twice."""
-    try:
-        answer = client.post(PROJECTS_PATH, {"project": {"name": name, "default": default}})
-        return _applied_view(answer, "POST", PROJECTS_PATH)
-    except ScalingoAPIError as error:
-        if not error.may_have_applied:
-            raise
-        found = projects_named(list_projects(client), name)
-        if len(found) != 1:
-            raise error from None
-        return found[0]
+def create_project(client: ScalingoClient, name: str, default: bool) -> tuple[dict[str, Any], bool]:
+    """Create a project a list just found missing, never sending it twice (see create_once).
+
+    The project, and whether our request can have made it: one another run made since our list is theirs.
+    """
+    creation = create_once(
+        client,
+        lambda: _applied_view(client.post(PROJECTS_PATH, {"project": {"name": name, "default": default}}), "POST",
+                              PROJECTS_PATH),
+        lambda: _the_one_named(client, name),
+        taken=("name",),
+    )
+    return (creation.answer if creation.found is None else creation.found), creation.made_by_us
+
+
+def _the_one_named(client: ScalingoClient, name: str) -> Optional[dict[str, Any]]:
+    found = projects_named(list_projects(client), name)
+    return found[0] if len(found) == 1 else None
 
 
 def update_project(client: ScalingoClient, project: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +117,8 @@ def _applied_view(answer: Any, method: str, path: str) -> dict[str, Any]:
     try:
         return project_view(_unwrapped(answer), method, path)
     except ScalingoAPIError as error:
-        error.may_have_applied = True
+        # A 2xx: the write was applied, whatever its answer says.
+        error.may_have_applied = error.known_applied = True
         raise
 
 

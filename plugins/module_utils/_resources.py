@@ -274,7 +274,7 @@ def invalid_database_reason(params: dict[str, Any]) -> Optional[str]:
     """Why the options naming a DatabaseResource's database cannot, or None when they can."""
     for option in DATABASE_ID_OPTIONS:
         value = params.get(option)
-        if value and value != value.strip():
+        if value and (value != value.strip() or value in (".", "..")):
             return "Option %s must be an ID, as an earlier task returned it, not %r." % (option, value)
     return invalid_name_reason(params["database"])
 

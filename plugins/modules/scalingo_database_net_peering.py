@@ -152,7 +152,9 @@ class NetPeeringTask(DatabaseResource):
             missing = sorted(listed - present)
         kept = [peering for peering in existing if peering not in doomed]
         after = kept + self._delete_then_create(database, doomed, missing)
-        return self.result(bool(doomed or missing), "net_peerings", _in_order(existing), _in_order(after))
+        # What the API did, not what was planned: a peering another run made or ended meanwhile is no change.
+        changed = bool(doomed or missing) if self.check_mode else self.changed
+        return self.result(changed, "net_peerings", _in_order(existing), _in_order(after))
 
     def _delete_then_create(
         self, database: dict[str, Any], doomed: list[dict[str, Any]], missing: list[str]
@@ -162,13 +164,14 @@ class NetPeeringTask(DatabaseResource):
         for peering in doomed:
             action = "delete net peering %s of database '%s'" % (peering["outscale_net_peering_id"], self.name)
             with api_errors_fail_task(action):
-                delete_peering(self.client, database, peering)
-            self.changed = True
+                if delete_peering(self.client, database, peering):
+                    self.changed = True
         created = []
         for outscale_id in missing:
             with api_errors_fail_task("add net peering %s to database '%s'" % (outscale_id, self.name)):
-                created.append(create_peering(self.client, database, outscale_id))
-            self.changed = True
+                peering, made_by_us = create_peering(self.client, database, outscale_id)
+            created.append(peering)
+            self.changed = self.changed or made_by_us
         return created
 
 

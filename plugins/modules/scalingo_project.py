@@ -172,9 +172,23 @@ class ProjectTask(ScalingoTask):
         if self.check_mode:
             return self._result(True, None, {"id": None, "name": name, "default": default})
         with api_errors_fail_task("create project '%s'" % name):
-            created = create_project(self.client, name, default)
-        self.changed = True
-        return self._result(True, None, created)
+            created, made_by_us = create_project(self.client, name, default)
+        self.changed = made_by_us
+        if made_by_us:
+            self._fail_if_named_twice(created)
+        return self._result(made_by_us, None, created)
+
+    def _fail_if_named_twice(self, created: dict[str, Any]) -> None:
+        """Names are not unique to the API: two runs creating one project at once make two. Read again to see."""
+        with api_errors_fail_task("list projects after creating project '%s'" % created["name"], project=created):
+            named = projects_named(list_projects(self.client), created["name"])
+        others = [project["id"] for project in named if project["id"] != created["id"]]
+        if others:
+            raise TaskFailed(
+                "Project '%s' was created (%s), and another run created a project of the same name at the same time "
+                "(%s): the name now names %d projects, and every task naming it fails. Keep one: delete or rename "
+                "the others in the Scalingo dashboard (a project that holds databases cannot be deleted; move them "
+                "first)." % (created["name"], created["id"], ", ".join(others), len(named)), project=created)
 
     def _absent(self, existing: Optional[dict[str, Any]]) -> dict[str, Any]:
         if existing is None:

@@ -18,6 +18,7 @@ from ansible_collections.scalingo.cloud.plugins.modules import (
     scalingo_database_net_peering,
 )
 from tests.unit.conftest import ModuleOutcome
+from tests.unit.plugins.module_utils.test_client import connection_lost
 from tests.unit.helpers import API_URL, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange, json_body, reached
 from tests.unit.plugins.modules.test_scalingo_database import CREATE_URL, EXISTING, LOOKUP_URL, NAME, PLAN
 
@@ -348,6 +349,43 @@ def test_a_create_whose_answer_was_lost_is_found_and_says_changed(api: responses
     assert len(writes(api)) == 1
 
 
+def test_a_lost_create_whose_check_fails_says_changed_not_that_the_create_failed_alone(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    peerings_are(api)
+    api.add(responses.POST, PEERINGS_URL, body=connection_lost())
+    api.add(responses.GET, PEERINGS_URL, json={"error": "internal"}, status=500)
+
+    outcome = run_module(scalingo_database_net_peering.main, peering_args("pcx-22222222", retries=0))
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert "may have been applied" in outcome.result["msg"]
+    assert len(writes(api)) == 1
+
+
+def test_a_peering_another_run_made_meanwhile_is_adopted(api: responses.RequestsMock, run_module: RunModule) -> None:
+    peerings_are(api)
+    api.add(responses.POST, PEERINGS_URL, json={"errors": {"outscale_net_peering_id": ["has already been taken"]}},
+            status=422)
+    api.add(responses.GET, PEERINGS_URL, json={"net_peerings": [peering("np-2", "pcx-22222222")]})
+
+    outcome = run_module(scalingo_database_net_peering.main, peering_args("pcx-22222222"))
+
+    assert outcome.result == reached({"changed": False, "net_peerings": [view(peering("np-2", "pcx-22222222"))]},
+                                     addon_id=None)
+
+
+def test_a_peering_the_api_says_was_already_ended_is_no_change(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    peerings_are(api, peering("np-1", "pcx-11111111"))
+    api.add(responses.DELETE, PEERINGS_URL + "/np-1", json={"error": "net peering not found"}, status=404)
+
+    outcome = run_module(scalingo_database_net_peering.main, peering_args())
+
+    assert outcome.result["changed"] is False and not outcome.failed
+
+
 def test_a_missing_database_fails_and_says_so(api: responses.RequestsMock, run_module: RunModule) -> None:
     lookup(api, found=False)
 
@@ -402,3 +440,29 @@ def test_info_says_null_for_a_database_the_api_says_has_no_network(
     outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS, name=NAME, include_network=True))
 
     assert outcome.result["databases"][0]["network_configuration"] is None
+
+
+@pytest.mark.parametrize("peering_id", [".", ".."])
+def test_an_id_that_is_a_dot_segment_is_never_sent_as_one(
+    api: responses.RequestsMock, run_module: RunModule, peering_id: str
+) -> None:
+    peerings_are(api, peering(peering_id, "pcx-11111111"))
+
+    outcome = run_module(scalingo_database_net_peering.main, peering_args())
+
+    assert outcome.failed and not outcome.result.get("changed")
+    assert "an ID that is '.' or '..' names no resource: nothing was sent" in outcome.result["msg"]
+    assert writes(api) == []
+
+
+@pytest.mark.parametrize("option", ["database_id", "addon_id"])
+@pytest.mark.parametrize("value", [".", ".."])
+def test_a_given_id_that_is_a_dot_segment_is_refused_before_any_request(
+    api: responses.RequestsMock, run_module: RunModule, option: str, value: str
+) -> None:
+    given = {"database_id": "54100930736f7563d5030000", option: value}
+
+    outcome = run_module(scalingo_database_net_peering.main, peering_args(**given))
+
+    assert outcome.failed and "Option %s must be an ID" % option in outcome.result["msg"]
+    assert len(api.calls) == 0

@@ -218,6 +218,9 @@ def test_check_mode_reads_and_writes_nothing(api: responses.RequestsMock, run_mo
 @pytest.mark.parametrize("given, reason", [
     ({"maintenance_weekday": 7}, "Option maintenance_weekday is 7: it must be 0 (Sunday) to 6 (Saturday)."),
     ({"maintenance_weekday": -1}, "maintenance_weekday is -1"),
+    ({"maintenance_weekday": True}, "Option maintenance_weekday is true, a boolean: give a whole number."),
+    ({"maintenance_hour": False}, "Option maintenance_hour is false, a boolean: give a whole number."),
+    ({"maintenance_hour": 3, "retries": True}, "Option retries is true, a boolean: give a whole number."),
     ({"maintenance_hour": 24}, "Option maintenance_hour is 24: it must be an hour of the day, UTC, 0 to 23."),
     ({"periodic_backups_hour": 25}, "periodic_backups_hour is 25"),
     ({"periodic_backups_hour": [3, 24]}, "periodic_backups_hour is 24"),
@@ -227,7 +230,7 @@ def test_check_mode_reads_and_writes_nothing(api: responses.RequestsMock, run_mo
     ({"periodic_backups_hour": 2.5}, "Option periodic_backups_hour must be an hour of the day"),
     ({"periodic_backups_hour": {"hour": 2}}, "Option periodic_backups_hour must be an hour of the day"),
     ({}, "one of the following is required: maintenance_weekday, maintenance_hour, periodic_backups"),
-], ids=["weekday-7", "weekday-negative", "hour-24", "backup-hour-25", "listed-hour-24", "empty-list", "bool", "words",
+], ids=["weekday-7", "weekday-negative", "weekday-true", "hour-false", "retries-true", "hour-24", "backup-hour-25", "listed-hour-24", "empty-list", "bool", "words",
         "float", "mapping", "nothing"])
 def test_bad_input_fails_before_any_request(
     api: responses.RequestsMock, run_module: RunModule, given: dict[str, Any], reason: str

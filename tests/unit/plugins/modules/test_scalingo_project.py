@@ -239,15 +239,63 @@ def test_a_create_whose_answer_was_lost_is_found_and_not_sent_twice(
     assert len(writes(api)) == 1
 
 
-def test_a_create_that_failed_and_may_have_applied_says_changed(api: responses.RequestsMock, run_module: RunModule) -> None:
+def test_a_create_the_list_then_shows_was_not_applied_says_nothing_changed(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
     expect_exchange(api)
     api.add(responses.GET, PROJECTS_URL, json={"projects": [DEFAULT]})
     api.add(responses.POST, PROJECTS_URL, json={"error": "gateway"}, status=502)
 
     outcome = run_module(scalingo_project.main, args(name="analytics", retries=0))
 
-    assert outcome.failed
-    assert outcome.result["changed"] is True
+    assert outcome.failed and not outcome.result.get("changed")
+    assert len(writes(api)) == 1
+
+
+def test_a_lost_create_whose_check_fails_says_it_may_have_applied(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, PROJECTS_URL, json={"projects": [DEFAULT]})
+    api.add(responses.POST, PROJECTS_URL, json={"error": "gateway"}, status=502)
+    api.add(responses.GET, PROJECTS_URL, json={"error": "internal"}, status=500)
+
+    outcome = run_module(scalingo_project.main, args(name="analytics", retries=0))
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert "may have been applied" in outcome.result["msg"]
+    assert len(writes(api)) == 1
+
+
+def test_a_project_another_run_made_meanwhile_is_adopted(api: responses.RequestsMock, run_module: RunModule) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, PROJECTS_URL, json={"projects": [DEFAULT]})
+    api.add(responses.POST, PROJECTS_URL, json={"errors": {"name": ["has already been taken"]}}, status=422)
+    api.add(responses.GET, PROJECTS_URL, json={"projects": [DEFAULT, ANALYTICS]})
+
+    outcome = run_module(scalingo_project.main, args(name="analytics"))
+
+    assert outcome.result == {"changed": False, "project": ANALYTICS}
+
+
+def test_two_runs_that_made_one_name_twice_say_so_and_how_to_clean_up(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    twin = {"id": "pr-twin", "name": "analytics", "default": False}
+    expect_exchange(api)
+    api.add(responses.GET, PROJECTS_URL, json={"projects": [DEFAULT]})
+    api.add(responses.POST, PROJECTS_URL, json={"project": ANALYTICS}, status=201)
+    api.add(responses.GET, PROJECTS_URL, json={"projects": [DEFAULT, twin, ANALYTICS]})
+
+    outcome = run_module(scalingo_project.main, args(name="analytics"))
+
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.result["msg"] == (
+        "Project 'analytics' was created (pr-analytics), and another run created a project of the same name at the "
+        "same time (pr-twin): the name now names 2 projects, and every task naming it fails. Keep one: delete or "
+        "rename the others in the Scalingo dashboard (a project that holds databases cannot be deleted; move them "
+        "first).")
+    assert outcome.result["project"] == ANALYTICS
 
 
 @pytest.mark.parametrize("extra, message", [
