@@ -158,7 +158,10 @@ def test_a_user_deleted_twice_and_the_protected_user_left_alone(simulator: Runni
     protected = run_task("scalingo_database_user", dict(gone, name=NAME), checks=("result is failed",))
 
     assert first.succeeded and second.succeeded and protected.succeeded, protected.output
-    assert "the default user of a database cannot be deleted" in protected.output
+    # Refused before the write, as the CLI does: no DELETE of the protected user is ever sent.
+    assert "is protected (the database's default user): it cannot be deleted. Nothing was changed." in protected.output
+    assert not any(request.method == "DELETE" and request.path.endswith("/users/" + NAME)
+                   for request in simulator.app.state.requests)
     assert sorted(simulator.app.record(NAME).users) == [NAME]
 
 
