@@ -13,6 +13,7 @@ modules' business.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator, Optional
@@ -23,9 +24,9 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     ScalingoAPIError,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
+    every_item,
     get_list,
     integer_or_none,
-    next_page,
     poll_intervals,
 )
 
@@ -45,7 +46,6 @@ MAINTENANCE_FIELDS = ("id", "type", "status", "started_at", "ended_at")
 NOT_APPLICABLE_STATUSES = (403, 404, 422)
 # A clock a little ahead of the API's still names a time the API has seen.
 CLOCK_SKEW = timedelta(minutes=1)
-_MAX_PAGES = 100
 
 
 class WaitTimedOut(Exception):
@@ -227,7 +227,8 @@ def backup_download_url(api: DatabaseAPI, backup_id: str) -> str:
 
 
 def parse_restore_time(text: str) -> Optional[datetime]:
-    """An RFC 3339 time with its offset (``Z`` or ``+01:00``), or None when it is not one."""
+    """An RFC 3339 time with its offset (``Z`` or ``+01:00``), in UTC; None when it is not one, or names no time
+    in UTC (before year 1 or after 9999 once its offset is taken off)."""
     candidate = text.strip()
     if candidate[-1:] in ("Z", "z"):
         candidate = candidate[:-1] + "+00:00"
@@ -237,10 +238,45 @@ def parse_restore_time(text: str) -> Optional[datetime]:
         parsed = datetime.fromisoformat(candidate.replace("t", "T"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else None
+    return _in_utc(parsed) if parsed.tzinfo is not None else None
+
+
+def _in_utc(moment: datetime) -> Optional[datetime]:
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:30:00+01:00 is in year 0 in UTC
+        return None
+
+
+# Go's default text of a time.Time, as an API written in Go may answer it: "2026-12-01 10:00:00 +0000 UTC", with
+# optional fractions of a second.
+_GO_DEFAULT_TIME = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) ([+-]\d{2})(\d{2})(?: [A-Za-z]+)?")
+
+
+def parse_api_time(text: str) -> Optional[datetime]:
+    """A time the API answered, in UTC: RFC 3339 (with a ``T`` or a space), Go's default text, or a time without
+    an offset, which the API gives in UTC. None when it is none of these."""
+    candidate = text.strip()
+    go_default = _GO_DEFAULT_TIME.fullmatch(candidate)
+    if go_default:
+        day, clock, hours, minutes = go_default.groups()
+        candidate = "%sT%s%s:%s" % (day, clock[:15], hours, minutes)
+    elif len(candidate) > 10 and candidate[10] == " ":
+        candidate = candidate[:10] + "T" + candidate[11:]
+    parsed = parse_restore_time(candidate)
+    if parsed is not None:
+        return parsed
+    try:
+        naive = datetime.fromisoformat(candidate)
+    except ValueError:
+        return None
+    return naive.replace(tzinfo=timezone.utc) if naive.tzinfo is None else None
 
 
 def invalid_restore_time_reason(text: str, now: datetime) -> Optional[str]:
+    if _has_offset_out_of_range(text):
+        return ("Option restore_time %r names no time in UTC (its offset takes it before year 1 or after year "
+                "9999): give a time within the database's recovery window." % text)
     parsed = parse_restore_time(text)
     if parsed is None:
         return (
@@ -251,6 +287,18 @@ def invalid_restore_time_reason(text: str, now: datetime) -> Optional[str]:
         return "Option restore_time %s is in the future: a database can be restored only to a time it has seen." % (
             rfc3339(parsed))
     return None
+
+
+def _has_offset_out_of_range(text: str) -> bool:
+    """Whether ``text`` is an RFC 3339 time with its offset that only UTC cannot hold."""
+    candidate = text.strip()
+    if "T" not in candidate.upper():
+        return False
+    try:
+        parsed = datetime.fromisoformat(candidate.replace("t", "T").replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return False
+    return parsed.tzinfo is not None and _in_utc(parsed) is None
 
 
 def rfc3339(moment: datetime) -> str:
@@ -269,10 +317,15 @@ def recovery_window(api: DatabaseAPI) -> dict[str, Optional[str]]:
 
 
 def outside_window_reason(moment: datetime, window: dict[str, Optional[str]]) -> Optional[str]:
-    earliest = _as_time(window["earliest_recoverable_at"])
-    latest = _as_time(window["latest_recoverable_at"])
     if window["earliest_recoverable_at"] is None and window["latest_recoverable_at"] is None:
         return "the API reports no recovery window: the database has nothing to restore from yet"
+    unread = [text for text in window.values() if text is not None and parse_api_time(text) is None]
+    if unread:
+        # A bound that cannot be read cannot be checked: never send a time it might refuse, or take.
+        return "the API reports a recovery window whose bounds cannot be read as times (%s)" % ", ".join(
+            repr(text) for text in unread)
+    earliest = _as_time(window["earliest_recoverable_at"])
+    latest = _as_time(window["latest_recoverable_at"])
     if earliest is not None and moment < earliest:
         return "%s is before the earliest time it can be restored to, %s" % (rfc3339(moment), rfc3339(earliest))
     if latest is not None and moment > latest:
@@ -281,7 +334,7 @@ def outside_window_reason(moment: datetime, window: dict[str, Optional[str]]) ->
 
 
 def _as_time(text: Optional[str]) -> Optional[datetime]:
-    return parse_restore_time(text) if text else None
+    return parse_api_time(text) if text else None
 
 
 def _text_or_none(value: Any) -> Optional[str]:
@@ -361,18 +414,8 @@ def _poll_until(
 
 def list_maintenance(api: DatabaseAPI) -> list[dict[str, Any]]:
     """The database's maintenance operations, past and planned, every page of them."""
-    path = _database_path(api, "maintenance")
-    found: list[dict[str, Any]] = []
-    for page in range(1, _MAX_PAGES + 1):
-        answer, items = get_list(api, path, "maintenance", params={"page": page})
-        found.extend(_maintenance_view(item) for item in items if isinstance(item, dict))
-        following = next_page(answer)
-        if following is None:
-            return found
-        if following != page + 1:
-            message = "unexpected answer: the pagination goes from page %d to page %d" % (page, following)
-            raise ScalingoAPIError("GET", path, None, message)
-    raise ScalingoAPIError("GET", path, None, "unexpected answer: more than %d pages of maintenance" % _MAX_PAGES)
+    return [_maintenance_view(item) for item in every_item(api, _database_path(api, "maintenance"), "maintenance")
+            if isinstance(item, dict)]
 
 
 def _maintenance_view(item: dict[str, Any]) -> dict[str, Any]:

@@ -351,6 +351,8 @@ class ScalingoClient:
         # Who this client speaks as, and to what: what clients of one process may share.
         self.identity = (self._cache_key, self.api_url, self.database_api_url, validate_certs, database_api_layout)
         self._session = session or _shared_session(self.identity)
+        # Bytes of answers read so far: what bounds a listing of many pages as a whole.
+        self.bytes_read = 0
 
     def retry_budget(self) -> RetryBudget:
         return RetryBudget(self.retries, self.retry_max_wait)
@@ -602,6 +604,7 @@ class ScalingoClient:
         except urllib3.exceptions.HTTPError as error:
             # What iter_content would have turned into a requests error, had it read the answer.
             raise requests.exceptions.ConnectionError(error) from None
+        self.bytes_read += size
         # requests has no public way to hand back a body read in pieces: Response.content fills this attribute.
         response._content = b"".join(chunks)
 
@@ -765,6 +768,10 @@ class DatabaseAPI:
 
     def sleep(self, seconds: float) -> None:
         self._client.sleep(seconds)
+
+    @property
+    def bytes_read(self) -> int:
+        return self._client.bytes_read
 
     def request(
         self, method: str, path: str, body: Optional[dict[str, Any]] = None, params: Optional[dict[str, Any]] = None,

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
     AMBIGUOUS_STATUSES,
+    MAX_ANSWER_BYTES,
     DatabaseAPI,
     ScalingoAPIError,
     ScalingoClient,
@@ -64,30 +65,42 @@ def find_database(client: ScalingoClient, ref: str) -> Optional[dict[str, Any]]:
 
 
 def list_databases(client: ScalingoClient, complete_only: bool = False) -> list[dict[str, Any]]:
-    """Every database the token can see, following pagination when the API offers it.
+    """Every database the token can see, every page of them (see every_item).
 
-    A next page that was already read would repeat databases without end: it fails, as does a list longer
-    than _MAX_PAGES pages. With ``complete_only``, an item that lacks one of the documented fields is left out:
-    a list may say less than a lookup, and a missing plan must not read as another plan.
+    With ``complete_only``, an item that lacks one of the documented fields is left out: a list may say less than a
+    lookup, and a missing plan must not read as another plan.
     """
-    databases: list[dict[str, Any]] = []
+    return [
+        database_view(item, "GET", DATABASES_PATH) for item in every_item(client, DATABASES_PATH, "databases")
+        if not complete_only or _holds_every_field(item)
+    ]
+
+
+def every_item(client: Union[ScalingoClient, DatabaseAPI], path: str, key: str) -> list[Any]:
+    """The items of a list the API pages, following ``next_page`` (under ``meta.pagination``, or in ``meta``).
+
+    The whole listing is bounded: a next page already read (which would repeat items without end), more than
+    _MAX_PAGES pages, or more than MAX_ANSWER_BYTES read over all its pages fail.
+    """
+    items: list[Any] = []
     read: set[int] = set()
     page: Optional[int] = None
+    bytes_before = client.bytes_read
     while len(read) < _MAX_PAGES:
-        answer, items = get_list(client, DATABASES_PATH, "databases", params=None if page is None else {"page": page})
-        databases.extend(
-            database_view(item, "GET", DATABASES_PATH) for item in items
-            if not complete_only or _holds_every_field(item)
-        )
+        answer, found = get_list(client, path, key, params=None if page is None else {"page": page})
+        items.extend(found)
+        if client.bytes_read - bytes_before > MAX_ANSWER_BYTES:
+            raise ScalingoAPIError("GET", path, None, "unexpected answer: the pages of %s add up to more than %d MiB, "
+                                   "more than any of the Scalingo API's lists" % (key, MAX_ANSWER_BYTES // 1024 // 1024))
         read.add(page or _current_page(answer))
         page = next_page(answer)
         if page is None:
-            return databases
+            return items
         if page in read:
             raise ScalingoAPIError(
-                "GET", DATABASES_PATH, None, "unexpected answer: the pagination comes back to page %d, already read" % page
+                "GET", path, None, "unexpected answer: the pagination comes back to page %d, already read" % page
             )
-    raise ScalingoAPIError("GET", DATABASES_PATH, None, "unexpected answer: more than %d pages of databases" % _MAX_PAGES)
+    raise ScalingoAPIError("GET", path, None, "unexpected answer: more than %d pages of %s" % (_MAX_PAGES, key))
 
 
 def _holds_every_field(item: Any) -> bool:

@@ -166,14 +166,20 @@ def _read_private_file(path: str) -> Optional[bytes]:
     """The first bytes of a regular file of ours that no one else may read; None for anything else."""
     try:
         # O_NOFOLLOW: a link planted at this name is not followed to a file of someone else's choosing.
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # O_NONBLOCK: a FIFO planted there does not hold the task until someone writes to it.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
-    with os.fdopen(descriptor, "rb") as cached:
-        status = os.fstat(cached.fileno())
+    try:
+        # Checked on the descriptor, before any read: a directory, a FIFO or a device is no entry of ours.
+        status = os.fstat(descriptor)
         if not (stat.S_ISREG(status.st_mode) and _is_private(status)):
             return None
-        return cached.read(MAX_ENTRY_BYTES + 1)
+        return os.read(descriptor, MAX_ENTRY_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def _as_token(content: bytes) -> Optional[str]:

@@ -222,3 +222,25 @@ def test_a_folder_open_to_others_is_said_once(tmp_path: Path) -> None:
         "token_cache: the folder %s is open to others or not yours, so no bearer token is kept there; make it "
         "private (chmod 700) or set token_cache: false." % directory
     ]
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo"])
+def test_a_cache_entry_that_is_no_regular_file_is_passed_over_at_once(
+    api: responses.RequestsMock, tmp_path: Path, kind: str
+) -> None:
+    directory = tmp_path / "cache"
+    path = cached_file(directory)
+    if kind == "directory":
+        path.mkdir(mode=0o700)
+    else:
+        os.mkfifo(path, 0o600)
+    fresh = jwt(3600)
+    api.add(responses.POST, EXCHANGE_URL, json={"token": fresh})
+    api.add(responses.GET, API_URL + "/v1/databases", json={"databases": []})
+    started = time.monotonic()
+
+    # A FIFO opened for reading without O_NONBLOCK would wait here for a writer, past every timeout.
+    make_client(token_cache=BearerTokenCache(str(directory))).get("/v1/databases")
+
+    assert time.monotonic() - started < 5
+    assert api.calls[1].request.headers["Authorization"] == "Bearer " + fresh

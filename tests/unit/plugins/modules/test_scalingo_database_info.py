@@ -264,7 +264,7 @@ def test_backups_recovery_window_settings_and_maintenance_each_cost_their_reads(
                     "database_id": "d"} for index in range(3)]
     api.add(responses.GET, database_api + "/maintenance", json={"maintenance": maintenance[:2], "meta": {
         "pagination": {"current_page": 1, "next_page": 2, "total_pages": 2}}},
-        match=[responses.matchers.query_param_matcher({"page": "1"})])
+        match=[responses.matchers.query_param_matcher({})])
     api.add(responses.GET, database_api + "/maintenance", json={"maintenance": maintenance[2:], "meta": {
         "pagination": {"current_page": 2, "next_page": None, "total_pages": 2}}},
         match=[responses.matchers.query_param_matcher({"page": "2"})])
@@ -286,7 +286,7 @@ def test_backups_recovery_window_settings_and_maintenance_each_cost_their_reads(
     assert "database_id" not in database["maintenance"][0]
     assert sent(api)[4:] == [
         ("GET", database_api), ("GET", database_api + "/backups"), ("GET", database_api + "/pitr/recovery_window"),
-        ("GET", database_api + "/maintenance?page=1"), ("GET", database_api + "/maintenance?page=2"),
+        ("GET", database_api + "/maintenance"), ("GET", database_api + "/maintenance?page=2"),
     ]
 
 
@@ -307,4 +307,26 @@ def test_a_maintenance_history_whose_pages_go_back_fails_clearly(
         CONNECTION_ARGS, name=FIRST["name"], database_api_url=db_api, database_api="legacy", include_maintenance=True))
 
     assert outcome.failed
-    assert "the pagination goes from page 1 to page 1" in outcome.result["msg"]
+    assert "the pagination comes back to page 1, already read" in outcome.result["msg"]
+
+
+def test_a_listing_whose_pages_never_end_is_bounded_as_a_whole(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    from ansible_collections.scalingo.cloud.plugins.module_utils import _databases
+
+    expect_exchange(api)
+    # Each page 3 MiB, each pointing to the next: no one answer is too large, the listing is.
+    padding = "x" * (3 * 1024 * 1024)
+    for page in range(1, 14):
+        api.add(responses.GET, API_URL + "/v1/databases", json={
+            "databases": [dict(FIRST, padding=padding)], "meta": {"pagination": {"current_page": page,
+                                                                              "next_page": page + 1}}},
+            match=[responses.matchers.query_param_matcher({} if page == 1 else {"page": str(page)})])
+
+    outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS))
+
+    assert outcome.failed
+    assert "the pages of databases add up to more than 32 MiB" in outcome.result["msg"]
+    assert len([call for call in api.calls if "/v1/databases" in call.request.url]) <= 12
+    assert _databases.MAX_ANSWER_BYTES == 32 * 1024 * 1024

@@ -309,7 +309,12 @@ def test_a_refused_restore_fails_and_changed_nothing(api: responses.RequestsMock
     ({"restore_time": "yesterday"}, "is not an RFC 3339 time with its offset"),
     ({"restore_time": "2999-01-01T00:00:00Z"}, "2999-01-01T00:00:00Z is in the future"),
     ({"wait_timeout": -5}, "Option wait_timeout is -5"),
-], ids=["wrong-confirm", "empty-confirm", "no-t", "no-offset", "words", "future", "negative-timeout"])
+    ({"restore_time": "0001-01-01T00:30:00+01:00"},
+     "Option restore_time '0001-01-01T00:30:00+01:00' names no time in UTC (its offset takes it before year 1 or "
+     "after year 9999)"),
+    ({"restore_time": "9999-12-31T23:30:00-01:00"}, "names no time in UTC"),
+], ids=["wrong-confirm", "empty-confirm", "no-t", "no-offset", "words", "future", "negative-timeout", "before-year-1",
+        "after-9999"])
 def test_bad_input_fails_before_any_request(
     api: responses.RequestsMock, run_module: RunModule, given: dict[str, Any], reason: str
 ) -> None:
@@ -365,4 +370,32 @@ def test_an_id_of_another_database_is_refused_before_the_restore(
         assert outcome.failed and not outcome.result.get("changed")
         assert outcome.result["msg"].startswith(said)
         assert outcome.result["msg"].endswith("Nothing was changed.")
+    assert writes(api) == []
+
+
+@pytest.mark.parametrize("window", [
+    {"earliest_recoverable_at": "2026-11-28 10:00:00 +0000 UTC", "latest_recoverable_at": "2026-12-05 16:00:00 +0000 UTC"},
+    {"earliest_recoverable_at": "2026-11-28T10:00:00", "latest_recoverable_at": "2026-12-05T16:00:00"},
+    {"earliest_recoverable_at": "2026-11-28 11:00:00+01:00", "latest_recoverable_at": "2026-12-05T17:00:00+01:00"},
+], ids=["go-default", "no-offset", "space-and-offset"])
+def test_a_window_in_another_time_format_still_bounds_the_restore(
+    api: responses.RequestsMock, run_module: RunModule, window: dict[str, str]
+) -> None:
+    window_given(api, window)
+
+    outcome = run_module(scalingo_database_restore.main, args(restore_time="2026-12-05T16:00:01Z"))
+
+    assert outcome.failed and not outcome.result.get("changed")
+    assert "2026-12-05T16:00:01Z is after the latest time it can be restored to, 2026-12-05T16:00:00Z" in (
+        outcome.result["msg"])
+    assert writes(api) == []
+
+
+def test_a_window_that_cannot_be_read_stops_the_restore(api: responses.RequestsMock, run_module: RunModule) -> None:
+    window_given(api, {"earliest_recoverable_at": "last week", "latest_recoverable_at": "2026-12-05T16:00:00Z"})
+
+    outcome = run_module(scalingo_database_restore.main, args())
+
+    assert outcome.failed and not outcome.result.get("changed")
+    assert "whose bounds cannot be read as times ('last week')" in outcome.result["msg"]
     assert writes(api) == []
