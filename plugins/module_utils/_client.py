@@ -810,17 +810,39 @@ class DatabaseAPI:
                     # The layout found earlier is gone (Scalingo moved the routes meanwhile): look again.
                     self._client.forget_layout()
                     return self.answer(method, path, body, params, repeatable, paths)
-                if has_fallback and error.is_not_found and self._overlaps_main_api(layout, path):
+                if has_fallback and error.is_not_found and not self._proven(layout, path):
+                    # A JSON 404 from a layout not known to serve the Database API may be the main API's word
+                    # about a path it does not have: it tells nothing, and the next layout is tried.
                     ambiguous = ambiguous or error
                     continue
                 if error.no_such_route and ambiguous is not None:
                     raise ambiguous from None
-                if not error.no_such_route:
+                if not error.no_such_route and not error.is_not_found:
                     self._client.remember_layout(layout)
                 raise
             self._client.remember_layout(layout)
             return answer
         raise AssertionError("no layout to try")  # candidates is never empty
+
+    def _proven(self, layout: str, path: str) -> bool:
+        """Whether a JSON 404 of ``layout`` to ``path`` is the Database API's own word, not the main API's.
+
+        To the database's own path, the Database API answers so while the database is being created; only under
+        /v1 is that path also the main API's lookup of a database, whose 404 to an addon ID tells nothing. To a
+        sub-path, a layout not yet proven may be the main API answering for a path it does not have: a read of the
+        database's own path decides, and a layout proven so is remembered.
+        """
+        own = "/databases/%s" % quote(self.addon_id, safe="")
+        if path == own:
+            return layout != "main"
+        try:
+            self._client.answer("GET", own, service=self._service(layout, has_fallback=True))
+        except ScalingoAPIError as error:
+            if error.is_not_found or error.no_such_route:
+                return False
+            raise
+        self._client.remember_layout(layout)
+        return True
 
     def _service(self, layout: str, has_fallback: bool) -> _Service:
         client = self._client
@@ -829,10 +851,6 @@ class DatabaseAPI:
         prefix = "/api" if layout == "main-api" else "/v1"
         return _Service(client.api_url + prefix, "api_url", client._bearer, client._forget_bearer, has_fallback)
 
-    def _overlaps_main_api(self, layout: str, path: str) -> bool:
-        # Under /v1, a database's own route is also the main API's lookup of a database by ID or name, which
-        # answers the API's 404 to an addon ID wherever the Database API is not there.
-        return layout == "main" and path == "/databases/%s" % quote(self.addon_id, safe="")
 
     def _token(self) -> str:
         if self._addon_token is None:

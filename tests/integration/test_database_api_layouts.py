@@ -191,3 +191,24 @@ def test_a_server_that_takes_the_addon_id_as_database_id_gets_it_on_the_second_t
 
     assert run.succeeded, run.output
     assert "reporting" in simulator.app.record(NAME).users
+
+
+def test_a_first_call_to_a_sub_path_finds_the_database_apis_own_host_behind_the_main_apis_json_404(
+    simulator: RunningSimulator, run_task: Any
+) -> None:
+    # A region that serves the Database API on its own host only, where the main API answers JSON to /v1/... paths
+    # it does not have: a backup (a sub-path) is the task's first call of the Database API.
+    simulator.app.add_database(NAME)
+    simulator.app.serve_database_api_layouts("legacy")
+    simulator.app.state.main_api_json_404 = True
+
+    first = run_task("scalingo_database_backup", {"database": NAME}, checks=(
+        "result is changed", "result.backup.status == 'done'"))
+    simulator.app.clear_requests()
+    second = run_task("scalingo_database_backup", {"database": NAME, "wait": False}, checks=("result is changed",))
+
+    assert first.succeeded, first.output
+    assert second.succeeded, second.output
+    # The layout the first run remembered is the one that served: the second goes there at once.
+    assert [request.path for request in simulator.app.state.requests if "/backups" in request.path] == [
+        "db-api:/api/databases/%s/backups" % simulator.app.record(NAME).addon_id]

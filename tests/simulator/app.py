@@ -267,6 +267,9 @@ class SimulatorState:
     create_applies_ip_range: bool = True
     # The status of a refused delete of a project that still holds resources: 409, or 422 as another reading has it.
     project_in_use_status: int = 409
+    # Whether the main API answers a path under /v1 it has no route for with its JSON 404 (as the API's own "not
+    # found"), rather than the router's plain-text page: the notes do not say which.
+    main_api_json_404: bool = False
     recoveries: dict[str, Any] = field(default_factory=dict)
     issued_download_secrets: list[str] = field(default_factory=list)
 
@@ -447,6 +450,9 @@ class ScalingoSimulator:
         try:
             endpoint, arguments = self._routes.bind_to_environ(request.environ).match()
         except NotFound:
+            if self.state.main_api_json_404 and request.path.startswith("/v1/"):
+                # As an API framework may answer a path under its prefix that it has no route for.
+                return _json({"error": "not found"}, 404)
             # No route at all: the router's own plain-text page, as a Go HTTP server answers, not an API error.
             return Response("404 page not found\n", 404, mimetype="text/plain")
         except HTTPException as error:

@@ -101,7 +101,6 @@ def test_a_host_that_refuses_connections_is_passed_over_at_once(
 
 
 @pytest.mark.parametrize("answer", [
-    {"json": {"error": "database not found"}, "status": 404},
     {"json": {"error": "You are not authorized to do this operation"}, "status": 403},
     {"json": {"errors": {"cidr": ["is invalid"]}}, "status": 422},
 ])
@@ -116,6 +115,34 @@ def test_the_apis_own_errors_are_never_a_reason_to_try_another_layout(
 
     assert raised.value.status == answer["status"]
     assert [url for _method, url, _auth in sent(api)[1:]] == [MAIN_API_RULES]
+
+
+def test_a_404_to_a_sub_path_is_final_once_the_layout_serves_the_database(api: responses.RequestsMock) -> None:
+    expect_exchange(api)
+    api.add(responses.GET, MAIN_API_RULES, json={"error": "firewall rule not found"}, status=404)
+    api.add(responses.GET, API_URL + "/api/databases/ad-1", json={"database": {"id": "d", "status": "running"}})
+
+    with pytest.raises(ScalingoAPIError) as raised:
+        rules()
+
+    assert raised.value.is_not_found
+    assert [url for _method, url, _auth in sent(api)[1:]] == [MAIN_API_RULES, API_URL + "/api/databases/ad-1"]
+
+
+def test_the_main_apis_json_404_to_a_sub_path_proves_nothing_and_is_never_remembered(
+    api: responses.RequestsMock, tmp_path: Any
+) -> None:
+    # A region whose Database API is on its own host only: the main API answers its JSON 404 to /v1/databases/...
+    expect_exchange(api)
+    api.add(responses.GET, MAIN_API_RULES, **NO_ROUTE)
+    api.add(responses.GET, MAIN_RULES, json={"error": "not found"}, status=404)
+    api.add(responses.GET, API_URL + "/v1/databases/ad-1", json={"resource": "app", "error": "not found"}, status=404)
+    api.add(responses.POST, TOKEN_URL, json={"addon": {"id": "ad-1", "token": ADDON_TOKEN}})
+    api.add(responses.GET, LEGACY_RULES, json={"rules": []})
+
+    assert rules() == {"rules": []}
+    # The layout remembered is the one that answered, never the one whose 404 could not tell.
+    assert client().database_api_candidates() == ("legacy",)
 
 
 def test_when_no_layout_exists_the_failure_says_so_and_names_no_resource_as_absent(api: responses.RequestsMock) -> None:
