@@ -84,6 +84,36 @@ def invalid_hour_reason(option: str, hour: Optional[int]) -> Optional[str]:
     return "Option %s is %d: it must be an hour of the day, UTC, 0 to 23." % (option, hour)
 
 
+# An hour typed as text (from a template, say): ASCII digits only, never another script's.
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def backup_hours(given: Any) -> tuple[list[int], bool]:
+    """The hours periodic_backups_hour gives, and whether they came as a list; check_input has refused the rest."""
+    listed = isinstance(given, list)
+    return [_as_hour(item) for item in (given if listed else [given])], listed
+
+
+def _as_hour(value: Any) -> int:
+    return int(value.strip()) if isinstance(value, str) else int(value)
+
+
+def invalid_backup_hours_reason(given: Any) -> Optional[str]:
+    if given is None:
+        return None
+    items = given if isinstance(given, list) else [given]
+    for item in items:
+        if isinstance(item, bool) or not (isinstance(item, int) or (isinstance(item, str) and _DIGITS.fullmatch(item.strip()))):
+            return ("Option periodic_backups_hour must be an hour of the day, UTC, 0 to 23, or a list of such hours; "
+                    "%r is not one." % (item,))
+        reason = invalid_hour_reason("periodic_backups_hour", _as_hour(item))
+        if reason:
+            return reason
+    if not items:
+        return "Option periodic_backups_hour is an empty list: give at least one hour, or leave it out."
+    return None
+
+
 def read_settings(api: DatabaseAPI) -> dict[str, Any]:
     """The database's maintenance window and periodic backups, from ``GET /databases/{addon}``."""
     path = _database_path(api)

@@ -139,11 +139,12 @@ settings:
           sample: [1]
 """
 
-import re
 from typing import Any, Optional
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._backups import (
     WEEKDAYS,
+    backup_hours,
+    invalid_backup_hours_reason,
     invalid_hour_reason,
     invalid_weekday_reason,
     read_settings,
@@ -159,10 +160,6 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
     invalid_database_reason,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._task import TaskFailed, api_errors_fail_task
-
-
-# An hour typed as text (from a template, say): ASCII digits only, never another script's.
-_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 class SettingsTask(DatabaseResource):
@@ -247,34 +244,8 @@ class SettingsTask(DatabaseResource):
         return hours[0]
 
 
-def backup_hours(given: Any) -> tuple[list[int], bool]:
-    """The hours periodic_backups_hour gives, and whether they came as a list; check_input has refused the rest."""
-    listed = isinstance(given, list)
-    return [_as_hour(item) for item in (given if listed else [given])], listed
-
-
-def _as_hour(value: Any) -> int:
-    return int(value.strip()) if isinstance(value, str) else int(value)
-
-
 def _hours(hours: list[int]) -> str:
     return " and ".join("%02d:00" % hour for hour in sorted(set(hours))) or "no hour"
-
-
-def invalid_backup_hours_reason(given: Any) -> Optional[str]:
-    if given is None:
-        return None
-    items = given if isinstance(given, list) else [given]
-    for item in items:
-        if isinstance(item, bool) or not (isinstance(item, int) or (isinstance(item, str) and _DIGITS.fullmatch(item.strip()))):
-            return ("Option periodic_backups_hour must be an hour of the day, UTC, 0 to 23, or a list of such hours; "
-                    "%r is not one." % (item,))
-        reason = invalid_hour_reason("periodic_backups_hour", _as_hour(item))
-        if reason:
-            return reason
-    if not items:
-        return "Option periodic_backups_hour is an empty list: give at least one hour, or leave it out."
-    return None
 
 
 def _given_or(given: Optional[int], current: Optional[dict[str, Any]], key: str) -> Optional[int]:

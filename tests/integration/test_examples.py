@@ -164,6 +164,33 @@ def test_the_role_refuses_wrong_variables_before_anything_runs(
     assert simulator.app.state.requests == []
 
 
+def test_the_role_checks_every_entry_before_its_first_change(
+    simulator: RunningSimulator, run_playbook: RunPlaybook
+) -> None:
+    databases = [
+        {"name": "orders-production", "plan": "postgresql-dr-starter-4096"},
+        {"name": "orders-staging", "plan": "postgresql-dr-starter-4096", "maintenance_hour": 25},
+        {"name": "orders-private", "plan": "postgresql-dr-starter-4096", "ip_range": "203.0.113.0/24",
+         "net_peerings": ["pcx-nothex"]},
+        {"name": "orders-reports", "plan": "postgresql-dr-starter-4096", "periodic_backups_hour": -1,
+         "users": [{"name": "reporting", "password": "too-short-a-secret"}]},
+        {"name": "orders-archive", "plan": "postgresql-dr-starter-4096"},
+        {"name": "orders-archive", "state": "absent"},
+    ]
+    run = run_playbook(EXAMPLES / "provision.yml", "-e", json.dumps({"scalingo_databases": databases}))
+
+    assert not run.succeeded
+    for said in ("scalingo_databases[1] (orders-staging): Option maintenance_hour is 25",
+                 "scalingo_databases[2] (orders-private): Option ip_range is 203.0.113.0/24: it must lie in a private",
+                 "scalingo_databases[2] (orders-private): Net peering 'pcx-nothex' is not an Outscale net peering ID",
+                 "scalingo_databases[3] (orders-reports): Option periodic_backups_hour is -1",
+                 "scalingo_databases[3] (orders-reports): Option password must be 24 to 64 characters long; it has 18.",
+                 "scalingo_databases names orders-archive more than once", "Nothing was changed."):
+        assert said in run.output
+    assert "too-short-a-secret" not in run.output
+    assert simulator.app.state.requests == []
+
+
 def test_the_role_takes_the_connection_from_its_variables(
     simulator: RunningSimulator, run_playbook: RunPlaybook
 ) -> None:
