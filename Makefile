@@ -21,6 +21,7 @@ test: $(VENV)/.installed $(VENV312)/.installed $(VENV313)/.installed $(VENV_OLDE
 benchmark: $(VENV)/.installed
 	bash scripts/install-collection.sh $(VENV)
 	$(VENV)/bin/python scripts/benchmark.py $(BENCHMARK_ARGS)
+	$(VENV)/bin/python -m pytest tests/benchmark
 
 docs: $(VENV312)/.installed
 	bash scripts/install-collection.sh $(VENV312)

@@ -54,3 +54,30 @@ def module_named(name: str) -> ModuleType:
 def action_named(name: str) -> Any:
     """The action plugin class Ansible runs for module ``name``."""
     return importlib.import_module("ansible_collections.scalingo.cloud.plugins.action." + name).ActionModule
+
+
+# The two tiers of the suite (see CONTRIBUTING). What depends on ansible-core (the modules' wrappers on both
+# execution paths, the action plugins, loops in the worker, the role's templating, the callbacks' censoring, check
+# mode) runs on every ansible-core line; the rest (the client, the simulator, requests, the API's shapes) depends on
+# none of it and runs once, on the newest line (scripts/test.sh). A test outside these files joins the every-line
+# tier with @pytest.mark.every_line.
+EVERY_LINE_FILES = (
+    "tests/unit/plugins/modules/",
+    "tests/unit/plugins/action/",
+    "tests/unit/plugins/module_utils/test_module.py",
+    "tests/unit/test_collection_metadata.py",
+    "tests/unit/test_role_entries.py",
+    "tests/integration/test_playbooks.py",
+    "tests/integration/test_where_modules_run.py",
+    "tests/integration/test_loops.py",
+    "tests/integration/test_secrets_never_shown.py",
+)
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    import pytest
+
+    for item in items:
+        where = Path(str(item.fspath)).resolve().relative_to(REPO_ROOT).as_posix()
+        if where.startswith(EVERY_LINE_FILES):
+            item.add_marker(pytest.mark.every_line)

@@ -54,6 +54,7 @@ def test_the_modules_examples_run(simulator: RunningSimulator, run_playbook: Run
     assert production.users["reporting"]["password"] == VAULT["vault_reporting_new_password"]
 
 
+@pytest.mark.every_line
 def test_provision_converges_then_changes_nothing(simulator: RunningSimulator, run_playbook: RunPlaybook) -> None:
     first = run_playbook(EXAMPLES / "provision.yml")
     second = run_playbook(EXAMPLES / "provision.yml")
@@ -139,6 +140,7 @@ def test_teardown_deletes_then_finds_nothing_to_do(simulator: RunningSimulator, 
     assert names(simulator) == ["orders-production"]
 
 
+@pytest.mark.every_line
 @pytest.mark.parametrize(
     "databases, message",
     [
@@ -164,6 +166,7 @@ def test_the_role_refuses_wrong_variables_before_anything_runs(
     assert simulator.app.state.requests == []
 
 
+@pytest.mark.every_line
 def test_the_role_checks_every_entry_before_its_first_change(
     simulator: RunningSimulator, run_playbook: RunPlaybook
 ) -> None:
@@ -191,6 +194,7 @@ def test_the_role_checks_every_entry_before_its_first_change(
     assert simulator.app.state.requests == []
 
 
+@pytest.mark.every_line
 def test_the_role_takes_the_connection_from_its_variables(
     simulator: RunningSimulator, run_playbook: RunPlaybook
 ) -> None:
@@ -206,6 +210,7 @@ def test_the_role_takes_the_connection_from_its_variables(
     assert names(simulator) == ["orders-production"]
 
 
+@pytest.mark.every_line
 def test_provision_in_check_mode_creates_nothing_and_skips_what_is_not_there_yet(
     simulator: RunningSimulator, run_playbook: RunPlaybook
 ) -> None:
