@@ -851,7 +851,6 @@ class DatabaseAPI:
         prefix = "/api" if layout == "main-api" else "/v1"
         return _Service(client.api_url + prefix, "api_url", client._bearer, client._forget_bearer, has_fallback)
 
-
     def _token(self) -> str:
         if self._addon_token is None:
             self._addon_token = self._client.remembered_token(self._cache_key) or self._fresh_token()

@@ -74,7 +74,7 @@ def _entry_reasons(entry: Any) -> Iterator[str]:
 
 
 def _names_given_twice(entries: list[Any]) -> list[str]:
-    names = [entry.get("name") for entry in entries if isinstance(entry, dict) and isinstance(entry.get("name"), str)]
+    names: list[str] = [entry["name"] for entry in entries if isinstance(entry, dict) and isinstance(entry.get("name"), str)]
     twice = sorted({name for name in names if names.count(name) > 1})
     return ["scalingo_databases names %s more than once: one entry per database, so that no entry undoes another."
             % name for name in twice]

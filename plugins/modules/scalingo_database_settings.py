@@ -223,7 +223,6 @@ class SettingsTask(DatabaseResource):
         self.changed = True
         return answered["periodic_backups"] if answered else planned
 
-
     def _new_backup_hour(self, current: list[int]) -> Optional[int]:
         """The hour to send, None when the hours are already the task's; fails on what the API cannot do."""
         given = self.params["periodic_backups_hour"]

@@ -319,10 +319,10 @@ def test_a_listing_whose_pages_never_end_is_bounded_as_a_whole(
     # Each page 3 MiB, each pointing to the next: no one answer is too large, the listing is.
     padding = "x" * (3 * 1024 * 1024)
     for page in range(1, 14):
-        api.add(responses.GET, API_URL + "/v1/databases", json={
-            "databases": [dict(FIRST, padding=padding)], "meta": {"pagination": {"current_page": page,
-                                                                              "next_page": page + 1}}},
-            match=[responses.matchers.query_param_matcher({} if page == 1 else {"page": str(page)})])
+        pagination = {"current_page": page, "next_page": page + 1}
+        api.add(responses.GET, API_URL + "/v1/databases",
+                json={"databases": [dict(FIRST, padding=padding)], "meta": {"pagination": pagination}},
+                match=[responses.matchers.query_param_matcher({} if page == 1 else {"page": str(page)})])
 
     outcome = run_module(scalingo_database_info.main, dict(CONNECTION_ARGS))
 

@@ -230,7 +230,8 @@ def test_check_mode_reads_and_writes_nothing(api: responses.RequestsMock, run_mo
     ({"periodic_backups_hour": 2.5}, "Option periodic_backups_hour must be an hour of the day"),
     ({"periodic_backups_hour": {"hour": 2}}, "Option periodic_backups_hour must be an hour of the day"),
     ({}, "one of the following is required: maintenance_weekday, maintenance_hour, periodic_backups"),
-], ids=["weekday-7", "weekday-negative", "weekday-true", "hour-false", "retries-true", "hour-24", "backup-hour-25", "listed-hour-24", "empty-list", "bool", "words",
+], ids=["weekday-7", "weekday-negative", "weekday-true", "hour-false", "retries-true", "hour-24", "backup-hour-25",
+        "listed-hour-24", "empty-list", "bool", "words",
         "float", "mapping", "nothing"])
 def test_bad_input_fails_before_any_request(
     api: responses.RequestsMock, run_module: RunModule, given: dict[str, Any], reason: str
