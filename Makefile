@@ -4,6 +4,9 @@
 # Both set up what they need (virtual environments in .venv, .venv-3.12, .venv-3.13 and .venv-2.17) on a fresh
 # machine.
 
+# The virtual environments are independent: they are made side by side.
+MAKEFLAGS += --jobs=4
+
 VENV ?= .venv
 VENV312 ?= .venv-3.12
 VENV_OLDEST ?= .venv-2.17

@@ -26,16 +26,8 @@ lint_env() { NO_COLOR=1 ANSIBLE_COLLECTIONS_PATH=$PWD/build/collections PATH=$PW
 bash scripts/install-collection.sh "$venv312" || exit 1
 bash scripts/ensure-shellcheck.sh
 
-# The newest line runs every test; the other lines the tier that depends on ansible-core (tests/conftest.py,
-# CONTRIBUTING.md): what depends only on the client, the simulator or requests gives the same answer on each.
-gate "every test, ansible-core $(core_version "$venv312") on Python $(py_version "$venv312") (newest)" \
-  "$venv312/bin/python" -m pytest --numprocesses auto
-for line in "$venv313" "$venv" "$venv_oldest"; do
-  gate "the ansible-core tier, ansible-core $(core_version "$line") on Python $(py_version "$line")" \
-    "$line/bin/python" -m pytest --numprocesses auto -m every_line
-done
-
-# The gates below use one core each: two at a time, the longest (sanity) beside all the others in turn.
+# ansible-test sanity spends most of its time making virtual environments (pip, the disk): it runs in the
+# background from the start, beside the tests, and its output is printed at the end.
 mkdir -p build/gates
 gate_in_background() {
   local name=$1 log
@@ -47,6 +39,19 @@ gate_in_background() {
 }
 background_names=() background_logs=()
 gate_in_background "ansible-test sanity, ansible-core $(core_version "$venv312")" bash scripts/sanity.sh "$venv312"
+
+# The newest line runs every test; the other lines the tier that depends on ansible-core (tests/conftest.py,
+# CONTRIBUTING.md): what depends only on the client, the simulator or requests gives the same answer on each.
+# Twice as many test processes as cores: the integration tests also wait (on the simulator's provisioning, on
+# ansible-playbook's forks), and another test's work fills those waits.
+workers=$(($(nproc) * 2))
+gate "every test, ansible-core $(core_version "$venv312") on Python $(py_version "$venv312") (newest)" \
+  "$venv312/bin/python" -m pytest --numprocesses "$workers"
+for line in "$venv313" "$venv" "$venv_oldest"; do
+  gate "the ansible-core tier, ansible-core $(core_version "$line") on Python $(py_version "$line")" \
+    env SCALINGO_PROPERTY_EXAMPLES=60 "$line/bin/python" -m pytest --numprocesses "$workers" -m every_line
+done
+
 gate "mypy, the modules and their helpers" \
   bash -c "cd build/pytest-collections && '$PWD/$venv312/bin/python' -m mypy --config-file '$PWD/mypy.ini' -p ansible_collections.scalingo.cloud.plugins"
 gate "ansible-lint, production profile" lint_env ansible-lint --offline --profile production
