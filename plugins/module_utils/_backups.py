@@ -19,10 +19,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator, Optional
 from urllib.parse import quote
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
-    DatabaseAPI,
-    ScalingoAPIError,
-)
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_api import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     every_item,
     get_list,

@@ -2,30 +2,51 @@
 # Copyright: scalingo.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The one HTTP client of the collection, for the Scalingo API v1.
+"""The one HTTP client of the collection, for the Scalingo API v1: the token exchange, sending and reading.
 
 This file is private to the scalingo.cloud collection: it is not an API for
 other collections and may change in any release. It knows HTTP and the
-Scalingo API; it knows nothing of Ansible results.
+Scalingo API; it knows nothing of Ansible results. Its neighbours: the one
+error type and how answers become messages (``_errors``), when a request is
+sent again (``_retries``), and the Database API's layouts (``_database_api``).
 """
 
 from __future__ import annotations
 
-import datetime
-import email.utils
-import random
 import time
 import traceback
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Optional
-from urllib.parse import quote, urljoin, urlsplit
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
+from urllib.parse import urljoin, urlsplit
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._deadline import Deadline
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import (
+    ScalingoAPIError,
+    describe_foreign_answer,
+    error_details,
+    is_the_apis_error,
+    redact_secrets,
+    unquoted_error_details,
+)
+from ansible_collections.scalingo.cloud.plugins.module_utils._retries import (
+    AMBIGUOUS_STATUSES,
+    DEFAULT_RETRIES,
+    DEFAULT_RETRY_MAX_WAIT,
+    HARMLESS,
+    RETRYABLE_STATUSES,
+    Effect,
+    RetryBudget,
+    effect_of,
+    retry_after_seconds,
+)
 from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import (
     BearerTokenCache,
     is_jwt_shaped,
     token_is_fresh,
 )
+
+if TYPE_CHECKING:
+    from ansible_collections.scalingo.cloud.plugins.module_utils._database_api import DatabaseAPI
 
 REQUESTS_IMPORT_ERROR: Optional[str]
 try:
@@ -58,43 +79,12 @@ AUTO_LAYOUT = "auto"
 LAYOUT_MEMORY_SECONDS = 3600
 _SHARED_LAYOUTS: dict[str, str] = {}
 
-DEFAULT_RETRIES = 8
-# Long enough to ride out Scalingo's one-minute rate-limit window with room to spare.
-DEFAULT_RETRY_MAX_WAIT = 150.0
-RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
-# Answers after which a request with side effects may or may not have been applied.
-AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504})
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-_BACKOFF_BASE = 1.0
-_BACKOFF_CAP = 30.0
-# How much of an answer one read asks for.
 _READ_SIZE = 65536
 # Seconds past the timeout after which a request still without its whole answer is cut off.
 _DEADLINE_GRACE = 1.0
 # The largest answer read: far above any of the API's (a list of hundreds of databases is a few hundred kB), far
 # below what would strain the machine running the task.
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
-
-_HTML_ANSWER = "an HTML page instead of JSON (a proxy or gateway error)"
-# Longest piece of a non-JSON answer quoted back to the user: enough for a
-# proxy's one-line reason, short enough to keep a whole HTML page out of a
-# failure message.
-_MAX_QUOTED_BODY = 200
-
-
-@dataclass(frozen=True)
-class Effect:
-    """What sending a request does: ``harmless`` ones change nothing (a read, minting a token); ``repeatable``
-    ones may be sent again after a failure that does not tell whether they were applied (a PUT, a DELETE)."""
-
-    harmless: bool
-    repeatable: bool
-
-
-HARMLESS = Effect(harmless=True, repeatable=True)
-
 
 @dataclass(frozen=True)
 class Answer:
@@ -114,194 +104,12 @@ class _Reply:
     after_ambiguous: bool
 
 
-def _effect_of(method: str, harmless: bool = False, repeatable: bool = False) -> Effect:
-    if harmless or method in SAFE_METHODS:
-        return HARMLESS
-    return Effect(harmless=False, repeatable=repeatable or method in IDEMPOTENT_METHODS)
-
-
 def api_url_for_region(region: str) -> str:
     return "https://api.%s.scalingo.com" % region
 
 
 def database_api_url_for_region(region: str) -> str:
     return "https://db-api.%s.scalingo.com" % region
-
-
-class ScalingoAPIError(Exception):
-    """A request to Scalingo that did not give the answer we needed.
-
-    ``status`` is the HTTP status of an answer that refused the request, or
-    None when there was no usable answer (connection refused, timeout, TLS
-    failure, a body of an unexpected shape). ``field_errors`` holds the API's
-    per-field reasons of a 422. ``may_have_applied`` is true when a request
-    with side effects failed in a way that does not tell whether the server
-    acted on it (a lost answer, a gateway error). ``is_not_found`` is true
-    only for the API's own answer that what was asked for does not exist: a
-    404 with the API's JSON error, never a router's or a proxy's page.
-    ``no_such_route`` is true for the answers that say the address itself is
-    wrong: a 404 that is not the API's JSON, a host that does not resolve or
-    refuses connections.
-    """
-
-    def __init__(
-        self,
-        method: str,
-        path: str,
-        status: Optional[int],
-        message: str,
-        field_errors: Optional[dict[str, list[str]]] = None,
-        may_have_applied: bool = False,
-        is_not_found: bool = False,
-        no_such_route: bool = False,
-    ) -> None:
-        self.method = method
-        self.path = path
-        self.status = status
-        self.message = message
-        self.field_errors = field_errors or {}
-        self.may_have_applied = may_have_applied
-        self.is_not_found = is_not_found
-        self.no_such_route = no_such_route
-        # Set by a caller that looked and found the request applied (with may_have_applied).
-        self.known_applied = False
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        if self.status is None:
-            return "%s %s: %s" % (self.method, self.path, self.message)
-        return "%s %s (%s): %s" % (self.method, self.path, self.status, self.message)
-
-    def sentence(self, action: str) -> str:
-        """A failure message a person understands, e.g. for action "create database 'x'"."""
-        if self.status is None:
-            return "Could not %s on Scalingo: %s" % (action, self.message)
-        return "Scalingo API refused to %s (%d): %s" % (action, self.status, self.message)
-
-    def has_field_error(self, field: str, message: str) -> bool:
-        return self.status == 422 and message in self.field_errors.get(field, [])
-
-
-class RetryBudget:
-    """How many more times, and for how many more seconds, one operation may retry.
-
-    Without a Retry-After from the server, waits grow exponentially from
-    about one second up to 30, with jitter so that many hosts hitting the
-    same limit do not come back in step.
-    """
-
-    def __init__(self, retries: int, max_wait: float, rng: Callable[[], float] = random.random) -> None:
-        self.retries_left = retries
-        self.wait_left = max_wait
-        self.attempts = 1
-        self.waited = 0.0
-        self._rng = rng
-
-    def next_delay(self, retry_after: Optional[float] = None) -> Optional[float]:
-        """Seconds to wait before the next attempt, or None when the budget is spent."""
-        if self.retries_left <= 0:
-            return None
-        if retry_after is None:
-            ceiling = min(_BACKOFF_CAP, _BACKOFF_BASE * 2 ** (self.attempts - 1))
-            delay = ceiling / 2 + self._rng() * ceiling / 2
-        else:
-            delay = retry_after
-        if delay > self.wait_left:
-            return None
-        self.retries_left -= 1
-        self.wait_left -= delay
-        self.waited += delay
-        self.attempts += 1
-        return delay
-
-    def describe(self) -> str:
-        attempts = "1 attempt" if self.attempts == 1 else "%d attempts" % self.attempts
-        return "gave up after %s over %.0f seconds" % (attempts, self.waited)
-
-
-def error_details(response: "requests.Response", redact: Callable[[str], str]) -> tuple[str, dict[str, list[str]]]:
-    """The API's own explanation of a failed request, as one line, and its per-field reasons.
-
-    Scalingo answers ``{"error": "..."}`` or ``{"errors": {field: [msgs]}}``;
-    proxies in front of it answer HTML or plain text, quoted shortened. A JSON
-    body of another shape is not quoted: it may hold anything. ``redact``
-    takes the secrets out of the text before anything is cut, so that no cut
-    can hide a token from it.
-    """
-    try:
-        body = response.json()
-    except ValueError:
-        return _describe_text_body(redact(response.text)), {}
-    if isinstance(body, dict):
-        if body.get("error"):
-            return redact(str(body["error"])), {}
-        errors = body.get("errors")
-        if isinstance(errors, dict) and errors:
-            field_errors = {
-                redact(str(field)): [redact(message) for message in _as_messages(messages)]
-                for field, messages in errors.items()
-            }
-            text = "; ".join("%s %s" % (field, ", ".join(messages)) for field, messages in field_errors.items())
-            return text, field_errors
-        if isinstance(errors, list) and errors:
-            return redact("; ".join(str(message) for message in errors)), {}
-    return "unexpected answer: JSON without an error message", {}
-
-
-def is_the_apis_error(response: "requests.Response") -> bool:
-    """Whether a failed answer is the Scalingo API's own JSON error (``{"error": "..."}``), not a router's page."""
-    try:
-        body = response.json()
-    except ValueError:
-        return False
-    return isinstance(body, dict) and isinstance(body.get("error"), str)
-
-
-def _describe_foreign_answer(response: "requests.Response") -> str:
-    """What a failed answer that is not the API's was, in a few words, quoting nothing of it."""
-    text = response.text
-    if not text.strip():
-        return "an empty answer"
-    if _is_html(text):
-        return "an HTML page"
-    try:
-        response.json()
-    except ValueError:
-        return "a plain-text answer"
-    return "JSON that is not the API's error"
-
-
-def _as_messages(messages: Any) -> list[str]:
-    if isinstance(messages, list):
-        return [str(message) for message in messages]
-    return [str(messages)]
-
-
-def unquoted_error_details(response: "requests.Response") -> str:
-    """What a failed request to an endpoint whose answers hold secrets was, quoting nothing of it."""
-    if _is_html(response.text):
-        return _HTML_ANSWER
-    return "an answer that is not shown, since this endpoint's answers hold secrets"
-
-
-def _describe_text_body(text: str) -> str:
-    text = text.strip()
-    if not text:
-        return "empty answer"
-    if _is_html(text):
-        return _HTML_ANSWER
-    return _truncate(text)
-
-
-def _is_html(text: str) -> bool:
-    return text.strip().lower().startswith(("<!doctype", "<html"))
-
-
-def _truncate(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) > _MAX_QUOTED_BODY:
-        return text[:_MAX_QUOTED_BODY] + "..."
-    return text
 
 
 class ScalingoClient:
@@ -357,6 +165,18 @@ class ScalingoClient:
     def retry_budget(self) -> RetryBudget:
         return RetryBudget(self.retries, self.retry_max_wait)
 
+    def cache_key(self, scope: str) -> str:
+        """The key under which a token of this API token, for ``scope`` (an addon, say), is kept."""
+        return BearerTokenCache.key(self._api_token, self.auth_url, scope=scope)
+
+    def main_api_service(self, prefix: str, has_fallback: bool) -> "_Service":
+        """The main API under ``prefix`` (/api, /v1), opened by the user's bearer token."""
+        return _Service(self.api_url + prefix, "api_url", self._bearer, self._forget_bearer, has_fallback)
+
+    def keep_secret(self, token: str) -> None:
+        """A token this client was handed for another service: redacted from every message, as its own are."""
+        self._addon_tokens.append(token)
+
     def get(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
         return self.request("GET", path, params=params)
 
@@ -404,7 +224,7 @@ class ScalingoClient:
             # HTTP libraries resolve "." and ".." in a path: an ID that is one would address another resource.
             raise ScalingoAPIError(method, path, None, "an ID that is '.' or '..' names no resource: nothing was sent")
         service = service or self._main_api
-        effect = _effect_of(method, harmless, repeatable)
+        effect = effect_of(method, harmless, repeatable)
         reply = self._call(service, method, path, body, params, effect)
         if reply.response.status_code == 401:
             service.forget_token()
@@ -414,6 +234,9 @@ class ScalingoClient:
 
     def database_api(self, app_id: str, addon_id: str) -> "DatabaseAPI":
         """The Database API's calls about the database behind ``addon_id`` of app ``app_id``."""
+        # Imported here: the Database API builds on this client.
+        from ansible_collections.scalingo.cloud.plugins.module_utils._database_api import DatabaseAPI
+
         return DatabaseAPI(self, app_id, addon_id)
 
     def _call(
@@ -569,7 +392,7 @@ class ScalingoClient:
                 if response.status_code not in RETRYABLE_STATUSES:
                     return _Reply(response, after_ambiguous)
                 failure = self._answer_failure(method, path, response, effect, option, after_ambiguous)
-                retry_after = _retry_after(response)
+                retry_after = retry_after_seconds(response)
             failure.may_have_applied = failure.may_have_applied or after_ambiguous
             if (failure.may_have_applied and not effect.repeatable) or (unreachable_is_final and failure.no_such_route):
                 raise failure
@@ -629,7 +452,7 @@ class ScalingoClient:
         if response.status_code == 404 and not is_the_apis_error(response):
             # A router or a proxy, not the API: the URL is wrong, and nothing may be taken as absent.
             message = "%s answered 404 with %s, not the Scalingo API's own answer: check %s" % (
-                _url_of(response.url or path), _describe_foreign_answer(response), option)
+                _url_of(response.url or path), describe_foreign_answer(response), option)
             return ScalingoAPIError(method, path, None, message, no_such_route=True)
         field_errors: dict[str, list[str]] = {}
         if _answers_hold_secrets(path):
@@ -730,172 +553,6 @@ class _Service:
         self.has_fallback = has_fallback
 
 
-class DatabaseAPI:
-    """The calls about one dedicated database (its status, firewall rules and users), with ``get``, ``post``...
-
-    The one place that knows where these calls go and what opens them. The
-    same routes live in one of three layouts (DATABASE_API_LAYOUTS); with
-    ``auto`` the first that serves is used and remembered, with the tokens,
-    for the calls and tasks after it. A layout is passed over only on answers
-    saying the address does not exist (a 404 that is not the API's JSON, a
-    host that refuses connections or does not resolve), never on the API's
-    own errors. The addon token of the legacy host is asked for only when
-    that host is used, cached like the bearer token and dropped when refused.
-    """
-
-    def __init__(self, client: ScalingoClient, app_id: str, addon_id: str) -> None:
-        self._client = client
-        self.addon_id = addon_id
-        self._token_path = "/v1/apps/%s/addons/%s/token" % (quote(app_id, safe=""), quote(addon_id, safe=""))
-        self._addon_token: Optional[str] = None
-        self._cache_key = BearerTokenCache.key(client._api_token, client.auth_url, scope="addon:" + addon_id)
-
-    def get(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
-        return self.request("GET", path, params=params)
-
-    def post(self, path: str, body: dict[str, Any], repeatable: bool = False) -> Any:
-        return self.request("POST", path, body=body, repeatable=repeatable)
-
-    def patch(self, path: str, body: dict[str, Any], repeatable: bool = False) -> Any:
-        return self.request("PATCH", path, body=body, repeatable=repeatable)
-
-    def delete(self, path: str) -> Any:
-        return self.request("DELETE", path)
-
-    def retry_budget(self) -> RetryBudget:
-        """A budget for an operation of several requests, as the client's settings allow."""
-        return self._client.retry_budget()
-
-    def sleep(self, seconds: float) -> None:
-        self._client.sleep(seconds)
-
-    @property
-    def bytes_read(self) -> int:
-        return self._client.bytes_read
-
-    def request(
-        self, method: str, path: str, body: Optional[dict[str, Any]] = None, params: Optional[dict[str, Any]] = None,
-        repeatable: bool = False,
-    ) -> Any:
-        """Send ``path`` (``/databases/{addon}/...`` or ``/firewall/...``) in the layout that serves it.
-
-        ``repeatable`` as ScalingoClient.request takes it.
-        """
-        return self.answer(method, path, body, params, repeatable).body
-
-    def answer(
-        self, method: str, path: str, body: Optional[dict[str, Any]] = None, params: Optional[dict[str, Any]] = None,
-        repeatable: bool = False, paths: Optional[dict[str, str]] = None,
-    ) -> Answer:
-        """As ``request``, with where the answer's Location header points, under the layout that answered.
-
-        ``paths`` gives, by layout, a path that layout serves instead of ``path`` (the legacy host keeps a
-        database's operations at its root, say).
-        """
-        candidates = self._client.database_api_candidates()
-        # An answer that may be the main API's own route rather than the Database API's, kept in case no later
-        # layout exists: then it was the Database API's after all.
-        ambiguous: Optional[ScalingoAPIError] = None
-        remembered = len(candidates) == 1 and self._client.database_api_layout == AUTO_LAYOUT
-        for position, layout in enumerate(candidates):
-            has_fallback = position + 1 < len(candidates)
-            try:
-                answer = self._client.answer(
-                    method, (paths or {}).get(layout, path), body, params, service=self._service(layout, has_fallback),
-                    repeatable=repeatable)
-            except ScalingoAPIError as error:
-                if has_fallback and error.no_such_route:
-                    continue
-                if remembered and error.no_such_route:
-                    # The layout found earlier is gone (Scalingo moved the routes meanwhile): look again.
-                    self._client.forget_layout()
-                    return self.answer(method, path, body, params, repeatable, paths)
-                if has_fallback and error.is_not_found and not self._proven(layout, path):
-                    # A JSON 404 from a layout not known to serve the Database API may be the main API's word
-                    # about a path it does not have: it tells nothing, and the next layout is tried.
-                    ambiguous = ambiguous or error
-                    continue
-                if error.no_such_route and ambiguous is not None:
-                    raise ambiguous from None
-                if not error.no_such_route and not error.is_not_found:
-                    self._client.remember_layout(layout)
-                raise
-            self._client.remember_layout(layout)
-            return answer
-        raise AssertionError("no layout to try")  # candidates is never empty
-
-    def _proven(self, layout: str, path: str) -> bool:
-        """Whether a JSON 404 of ``layout`` to ``path`` is the Database API's own word, not the main API's.
-
-        To the database's own path, the Database API answers so while the database is being created; only under
-        /v1 is that path also the main API's lookup of a database, whose 404 to an addon ID tells nothing. To a
-        sub-path, a layout not yet proven may be the main API answering for a path it does not have: a read of the
-        database's own path decides, and a layout proven so is remembered.
-        """
-        own = "/databases/%s" % quote(self.addon_id, safe="")
-        if path == own:
-            return layout != "main"
-        try:
-            self._client.answer("GET", own, service=self._service(layout, has_fallback=True))
-        except ScalingoAPIError as error:
-            if error.is_not_found or error.no_such_route:
-                return False
-            raise
-        self._client.remember_layout(layout)
-        return True
-
-    def _service(self, layout: str, has_fallback: bool) -> _Service:
-        client = self._client
-        if layout == "legacy":
-            return _Service(client.database_api_url + "/api", "database_api_url", self._token, self._forget, has_fallback)
-        prefix = "/api" if layout == "main-api" else "/v1"
-        return _Service(client.api_url + prefix, "api_url", client._bearer, client._forget_bearer, has_fallback)
-
-    def _token(self) -> str:
-        if self._addon_token is None:
-            self._addon_token = self._client.remembered_token(self._cache_key) or self._fresh_token()
-            self._client._addon_tokens.append(self._addon_token)
-        return self._addon_token
-
-    def _fresh_token(self) -> str:
-        # Minting an addon token changes nothing: safe to retry, and never a change to report.
-        answer = self._client.request("POST", self._token_path, {}, harmless=True)
-        addon = answer.get("addon") if isinstance(answer, dict) else None
-        token = addon.get("token") if isinstance(addon, dict) else None
-        if not isinstance(token, str) or not is_jwt_shaped(token):
-            raise ScalingoAPIError("POST", self._token_path, None, "unexpected answer: no addon token")
-        self._client.remember_token(self._cache_key, token)
-        return token
-
-    def _forget(self) -> None:
-        self._addon_token = None
-        self._client.forget_token(self._cache_key)
-
-
-# The shortest piece of a token that is masked where it appears alone: long enough that ordinary words of an
-# answer are left alone, short enough that no useful part of a token gets through.
-_SECRET_PIECE = 12
-REDACTED = "********"
-
-
-def redact_secrets(text: str, secrets: list[str]) -> str:
-    """``text`` with every secret, and every piece of one at least _SECRET_PIECE characters long, masked."""
-    masked = [False] * len(text)
-    for secret in secrets:
-        width = min(len(secret), _SECRET_PIECE)
-        pieces = {secret[start:start + width] for start in range(len(secret) - width + 1)}
-        for start in range(len(text) - width + 1):
-            if text[start:start + width] in pieces:
-                masked[start:start + width] = [True] * width
-    redacted: list[str] = []
-    for index, character in enumerate(text):
-        if not masked[index]:
-            redacted.append(character)
-        elif index == 0 or not masked[index - 1]:
-            redacted.append(REDACTED)
-    return "".join(redacted)
-
-
 def _bearer_auth(token: str) -> Callable[[Any], Any]:
     """A requests auth that sends the bearer token; requests takes any callable that fills in a request."""
 
@@ -982,24 +639,6 @@ def _never_sent(exception: Exception) -> bool:
     reason = exception.args[0] if exception.args else None
     reason = getattr(reason, "reason", reason)
     return isinstance(reason, urllib3.exceptions.NewConnectionError)
-
-
-def _retry_after(response: "requests.Response") -> Optional[float]:
-    """Seconds from a Retry-After header, given either as seconds or as an HTTP date."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return max(0.0, (moment - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
 
 
 def _has_dot_segment(path: str) -> bool:

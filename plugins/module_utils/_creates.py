@@ -14,11 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
-    DatabaseAPI,
-    ScalingoAPIError,
-    ScalingoClient,
-)
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_api import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
 
 # The API's words for a create refused because what it would make already exists.
 TAKEN = "has already been taken"

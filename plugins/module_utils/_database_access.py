@@ -17,11 +17,9 @@ import string
 from typing import Any, Callable, Optional
 from urllib.parse import quote
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
-    DatabaseAPI,
-    ScalingoAPIError,
-    ScalingoClient,
-)
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_api import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
 from ansible_collections.scalingo.cloud.plugins.module_utils._creates import create_once
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import get_list
 

@@ -17,13 +17,10 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Optional, Union
 from urllib.parse import quote
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
-    AMBIGUOUS_STATUSES,
-    MAX_ANSWER_BYTES,
-    DatabaseAPI,
-    ScalingoAPIError,
-    ScalingoClient,
-)
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import MAX_ANSWER_BYTES, ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_api import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
+from ansible_collections.scalingo.cloud.plugins.module_utils._retries import AMBIGUOUS_STATUSES
 from ansible_collections.scalingo.cloud.plugins.module_utils._creates import create_once
 
 DATABASES_PATH = "/v1/databases"

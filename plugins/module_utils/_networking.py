@@ -17,7 +17,8 @@ import re
 from typing import Any, Optional
 from urllib.parse import quote
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoAPIError, ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
 from ansible_collections.scalingo.cloud.plugins.module_utils._creates import create_once
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import get_list
 

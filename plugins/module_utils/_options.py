@@ -18,17 +18,16 @@ from urllib.parse import urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
-    DEFAULT_AUTH_URL,
-    DEFAULT_REGION,
-    DEFAULT_RETRIES,
     AUTO_LAYOUT,
     DATABASE_API_LAYOUTS,
-    DEFAULT_RETRY_MAX_WAIT,
+    DEFAULT_AUTH_URL,
+    DEFAULT_REGION,
     REGIONS,
     ScalingoClient,
     api_url_for_region,
     database_api_url_for_region,
 )
+from ansible_collections.scalingo.cloud.plugins.module_utils._retries import DEFAULT_RETRIES, DEFAULT_RETRY_MAX_WAIT
 from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import (
     BearerTokenCache,
     default_cache_directory,

@@ -14,7 +14,9 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Optional
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI, ScalingoAPIError, ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_api import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     DATABASE_FIELDS,
     TECHNOLOGIES,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoAPIError
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
 
 
 class TaskFailed(Exception):

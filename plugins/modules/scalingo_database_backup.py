@@ -145,7 +145,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._backups import (
     list_backups,
     wait_for_backup,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_api import DatabaseAPI
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
 from ansible_collections.scalingo.cloud.plugins.module_utils._options import invalid_wait_timeout_reason
 from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (

@@ -150,7 +150,7 @@ rules:
 
 from typing import Any, Optional
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_api import DatabaseAPI
 from ansible_collections.scalingo.cloud.plugins.module_utils._database_access import (
     CUSTOM_RANGE,
     MANAGED_RANGE,

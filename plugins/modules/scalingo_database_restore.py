@@ -174,7 +174,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._backups import (
     rfc3339,
     wait_for_operation,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_api import DatabaseAPI
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     NotRunning,
     wait_until_running,

@@ -151,7 +151,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._backups import (
     set_maintenance_window,
     set_periodic_backups,
 )
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_api import DatabaseAPI
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
 from ansible_collections.scalingo.cloud.plugins.module_utils._resources import (
     DATABASE_ID_OPTIONS,

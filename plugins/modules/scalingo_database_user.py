@@ -161,7 +161,7 @@ password:
 
 from typing import Any, Optional
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import DatabaseAPI
+from ansible_collections.scalingo.cloud.plugins.module_utils._database_api import DatabaseAPI
 from ansible_collections.scalingo.cloud.plugins.module_utils._database_access import (
     create_user,
     database_api_id,

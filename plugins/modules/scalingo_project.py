@@ -112,7 +112,7 @@ project:
 
 from typing import Any, Optional
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoAPIError
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import list_databases
 from ansible_collections.scalingo.cloud.plugins.module_utils._module import ModuleDeclaration
 from ansible_collections.scalingo.cloud.plugins.module_utils._projects import (

@@ -10,11 +10,8 @@ import responses
 import urllib3
 import yaml
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
-    COLLECTION_VERSION,
-    ScalingoAPIError,
-    ScalingoClient,
-)
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import COLLECTION_VERSION, ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
 from ansible_collections.scalingo.cloud.plugins.module_utils._options import client_from_params
 from tests.conftest import REPO_ROOT
 from tests.unit.helpers import (

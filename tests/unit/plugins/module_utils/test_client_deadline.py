@@ -15,7 +15,8 @@ from typing import Any, Iterator
 
 import pytest
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoAPIError, ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoClient
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import find_database
 
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl"

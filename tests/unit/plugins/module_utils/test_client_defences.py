@@ -15,7 +15,7 @@ import requests
 import responses
 
 from ansible_collections.scalingo.cloud.plugins.module_utils import _client
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoAPIError
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
 from ansible_collections.scalingo.cloud.plugins.module_utils._databases import (
     delete_database,
     find_database,

@@ -14,11 +14,8 @@ import requests
 import responses
 import urllib3
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import (
-    ScalingoAPIError,
-    ScalingoClient,
-    forget_shared_state,
-)
+from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoClient, forget_shared_state
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
 from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import BearerTokenCache
 from tests.unit.helpers import API_TOKEN, API_URL, AUTH_URL, BEARER_TOKEN, expect_exchange
 from tests.unit.plugins.modules.test_scalingo_database_firewall import ADDON_TOKEN

@@ -13,7 +13,8 @@ import pytest
 import requests
 import responses
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import RetryBudget, ScalingoAPIError
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
+from ansible_collections.scalingo.cloud.plugins.module_utils._retries import RetryBudget
 from tests.unit.helpers import API_URL, BEARER_TOKEN, EXCHANGE_URL, expect_exchange
 from tests.unit.plugins.module_utils.test_client import connection_lost, connection_refused, make_client
 

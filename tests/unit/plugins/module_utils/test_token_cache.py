@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import responses
 
-from ansible_collections.scalingo.cloud.plugins.module_utils._client import ScalingoAPIError
+from ansible_collections.scalingo.cloud.plugins.module_utils._errors import ScalingoAPIError
 from ansible_collections.scalingo.cloud.plugins.module_utils._token_cache import BearerTokenCache, token_expiry
 from tests.unit.helpers import API_TOKEN, API_URL, AUTH_URL, EXCHANGE_URL
 from tests.unit.plugins.module_utils.test_client import make_client
