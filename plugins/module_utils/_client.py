@@ -16,8 +16,7 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
-from urllib.parse import urljoin, urlsplit
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ansible_collections.scalingo.cloud.plugins.module_utils._deadline import Deadline
 from ansible_collections.scalingo.cloud.plugins.module_utils._errors import (
@@ -27,6 +26,22 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._errors import (
     is_the_apis_error,
     redact_secrets,
     unquoted_error_details,
+)
+from ansible_collections.scalingo.cloud.plugins.module_utils._http import (
+    TOKEN_EXCHANGE_PATH,
+    NEVER_SUCCEED,
+    AnswerTooLarge,
+    answers_hold_secrets,
+    bearer_auth,
+    has_dot_segment,
+    host_of,
+    hopeless_reason,
+    location_under,
+    never_sent,
+    pieces_of,
+    redirect_reason,
+    successes_hold_secrets,
+    url_of,
 )
 from ansible_collections.scalingo.cloud.plugins.module_utils._retries import (
     AMBIGUOUS_STATUSES,
@@ -68,7 +83,6 @@ DEFAULT_AUTH_URL = "https://auth.scalingo.com"
 DEFAULT_DATABASE_API_URL = "https://db-api.osc-fr1.scalingo.com"
 DEFAULT_REGION = "osc-fr1"
 REGIONS = ("osc-fr1", "osc-secnum-fr1")
-TOKEN_EXCHANGE_PATH = "/v1/tokens/exchange"
 
 # The three layouts of the Database API's routes, in the order ``auto`` tries them. ``main-api`` is the main API
 # host under /api with the user's bearer token (Scalingo's dashboard client); ``main`` the main API under /v1 with
@@ -79,12 +93,12 @@ AUTO_LAYOUT = "auto"
 LAYOUT_MEMORY_SECONDS = 3600
 _SHARED_LAYOUTS: dict[str, str] = {}
 
-_READ_SIZE = 65536
 # Seconds past the timeout after which a request still without its whole answer is cut off.
 _DEADLINE_GRACE = 1.0
 # The largest answer read: far above any of the API's (a list of hundreds of databases is a few hundred kB), far
 # below what would strain the machine running the task.
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -220,7 +234,7 @@ class ScalingoClient:
         repeatable: bool = False,
     ) -> Answer:
         """As ``request``, with where the answer's ``Location`` header points."""
-        if _has_dot_segment(path):
+        if has_dot_segment(path):
             # HTTP libraries resolve "." and ".." in a path: an ID that is one would address another resource.
             raise ScalingoAPIError(method, path, None, "an ID that is '.' or '..' names no resource: nothing was sent")
         service = service or self._main_api
@@ -230,7 +244,7 @@ class ScalingoClient:
             service.forget_token()
             reply = self._call(service, method, path, body, params, effect)
         decoded = self._decode(method, path, reply, effect, service.option)
-        return Answer(decoded, _location_under(reply.response, service.base_url))
+        return Answer(decoded, location_under(reply.response, service.base_url))
 
     def database_api(self, app_id: str, addon_id: str) -> "DatabaseAPI":
         """The Database API's calls about the database behind ``addon_id`` of app ``app_id``."""
@@ -256,7 +270,7 @@ class ScalingoClient:
             service.option,
             unreachable_is_final=service.has_fallback,
             # As an auth, not a header: requests then never puts ~/.netrc or a URL's user:password in its place.
-            auth=_bearer_auth(service.token()),
+            auth=bearer_auth(service.token()),
             json=body,
             params=params,
         )
@@ -329,7 +343,7 @@ class ScalingoClient:
             )
         if reply.response.status_code == 404:
             # Whatever its body says: there is no exchange at this address, which is a setting to fix.
-            message = "%s has no token exchange (404): check auth_url, usually %s" % (_url_of(url), DEFAULT_AUTH_URL)
+            message = "%s has no token exchange (404): check auth_url, usually %s" % (url_of(url), DEFAULT_AUTH_URL)
             raise ScalingoAPIError("POST", TOKEN_EXCHANGE_PATH, None, message)
         answer = self._decode("POST", TOKEN_EXCHANGE_PATH, reply, HARMLESS, "auth_url")
         token = answer.get("token") if isinstance(answer, dict) else None
@@ -374,21 +388,21 @@ class ScalingoClient:
                 if deadline.expired:
                     # Whatever was read before the cut (a part of the headers, say) is no answer.
                     raise requests.exceptions.ReadTimeout("the answer took longer than the timeout")
-            except _AnswerTooLarge:
+            except AnswerTooLarge:
                 raise ScalingoAPIError(method, path, None, "the answer was larger than %d MiB, more than any of the "
                                        "Scalingo API's: check %s" % (MAX_ANSWER_BYTES // 1024 // 1024, option),
                                        may_have_applied=not effect.harmless) from None
             except requests.exceptions.SSLError:
                 # A certificate that failed verification fails the same way next time: no retry.
-                message = "the TLS certificate of %s could not be verified" % _host_of(url)
+                message = "the TLS certificate of %s could not be verified" % host_of(url)
                 raise ScalingoAPIError(method, path, None, message) from None
-            except _NEVER_SUCCEED as exception:
-                raise ScalingoAPIError(method, path, None, _hopeless_reason(exception, url, option)) from None
+            except NEVER_SUCCEED as exception:
+                raise ScalingoAPIError(method, path, None, hopeless_reason(exception, url, option)) from None
             except requests.exceptions.RequestException as exception:
                 failure, retry_after = self._transport_failure(method, path, url, exception, effect), None
             else:
                 if response.is_redirect:
-                    raise ScalingoAPIError(method, path, None, _redirect_reason(response, option))
+                    raise ScalingoAPIError(method, path, None, redirect_reason(response, option))
                 if response.status_code not in RETRYABLE_STATUSES:
                     return _Reply(response, after_ambiguous)
                 failure = self._answer_failure(method, path, response, effect, option, after_ambiguous)
@@ -413,12 +427,12 @@ class ScalingoClient:
         chunks = []
         size = 0
         try:
-            for chunk in _pieces_of(response):
+            for chunk in pieces_of(response):
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > MAX_ANSWER_BYTES:
                     response.close()
-                    raise _AnswerTooLarge()
+                    raise AnswerTooLarge()
                 if _now() - started > self.timeout:
                     response.close()
                     raise requests.exceptions.ReadTimeout("the answer took longer than the timeout")
@@ -434,15 +448,15 @@ class ScalingoClient:
     def _transport_failure(
         self, method: str, path: str, url: str, exception: Exception, effect: "Effect"
     ) -> ScalingoAPIError:
-        if _never_sent(exception):
+        if never_sent(exception):
             # Refused, or a host name that does not resolve: no server of that address exists.
-            return ScalingoAPIError(method, path, None, "could not connect to %s" % _host_of(url), no_such_route=True)
+            return ScalingoAPIError(method, path, None, "could not connect to %s" % host_of(url), no_such_route=True)
         if isinstance(exception, requests.exceptions.ConnectTimeout):
-            return ScalingoAPIError(method, path, None, "could not connect to %s" % _host_of(url))
+            return ScalingoAPIError(method, path, None, "could not connect to %s" % host_of(url))
         if isinstance(exception, requests.exceptions.Timeout):
             message = "no answer within %s seconds" % self.timeout
         else:
-            message = "the connection to %s was lost before an answer came" % _host_of(url)
+            message = "the connection to %s was lost before an answer came" % host_of(url)
         return ScalingoAPIError(method, path, None, message, may_have_applied=not effect.harmless)
 
     def _answer_failure(
@@ -452,10 +466,10 @@ class ScalingoClient:
         if response.status_code == 404 and not is_the_apis_error(response):
             # A router or a proxy, not the API: the URL is wrong, and nothing may be taken as absent.
             message = "%s answered 404 with %s, not the Scalingo API's own answer: check %s" % (
-                _url_of(response.url or path), describe_foreign_answer(response), option)
+                url_of(response.url or path), describe_foreign_answer(response), option)
             return ScalingoAPIError(method, path, None, message, no_such_route=True)
         field_errors: dict[str, list[str]] = {}
-        if _answers_hold_secrets(path):
+        if answers_hold_secrets(path):
             message = unquoted_error_details(response)
         else:
             message, field_errors = error_details(response, self._redact)
@@ -480,7 +494,7 @@ class ScalingoClient:
         except ValueError:
             # A 2xx says a write was applied, whatever its body.
             applied = not effect.harmless
-            if _successes_hold_secrets(path):
+            if successes_hold_secrets(path):
                 failure = ScalingoAPIError(
                     method, path, None, "unexpected answer: " + unquoted_error_details(response), may_have_applied=applied)
             else:
@@ -553,131 +567,9 @@ class _Service:
         self.has_fallback = has_fallback
 
 
-def _bearer_auth(token: str) -> Callable[[Any], Any]:
-    """A requests auth that sends the bearer token; requests takes any callable that fills in a request."""
-
-    def authorize(request: Any) -> Any:
-        request.headers["Authorization"] = "Bearer %s" % token
-        return request
-
-    return authorize
-
-
-# Requests that fail the same way every time: a URL or a header requests cannot send, a redirect loop.
-_NEVER_SUCCEED: tuple[type[Exception], ...] = (
-    (
-        requests.exceptions.TooManyRedirects,
-        requests.exceptions.InvalidHeader,
-        requests.exceptions.InvalidURL,
-        requests.exceptions.InvalidSchema,
-        requests.exceptions.MissingSchema,
-    )
-    if HAS_REQUESTS
-    else ()
-)
-
-
-def _hopeless_reason(exception: Exception, url: str, option: str) -> str:
-    # requests's own words may quote a header, that is a token: never repeat them.
-    if isinstance(exception, requests.exceptions.InvalidHeader):
-        return "a header HTTP cannot carry, a token with a space or a line break in it"
-    if isinstance(exception, requests.exceptions.TooManyRedirects):
-        return "too many redirects at %s: check %s" % (_url_of(url), option)
-    return "a URL requests cannot use, %s: check %s" % (_url_of(url), option)
-
-
-def _redirect_reason(response: "requests.Response", option: str) -> str:
-    target = urljoin(response.url or "", response.headers.get("Location", ""))
-    return "answered %d, a redirect to %s; the Scalingo API does not redirect: check %s" % (
-        response.status_code, _host_of(target), option)
-
-
-def _answers_hold_secrets(path: str) -> bool:
-    # The token exchange answers with bearer tokens, an addon's token call with its token, an app's variables
-    # with its connection URL, a backup's archive with its download link.
-    return path == TOKEN_EXCHANGE_PATH or path.endswith(("/variables", "/token", "/archive"))
-
-
-def _successes_hold_secrets(path: str) -> bool:
-    # Besides those, a database's users answer a create or a password reset with the password; their refusals
-    # ({"error": ...}, field errors) hold none, and are quoted.
-    return _answers_hold_secrets(path) or "/users" in path
-
-
 def _wait(seconds: float) -> None:
     time.sleep(seconds)
 
 
 def _now() -> float:
     return time.monotonic()
-
-
-class _AnswerTooLarge(Exception):
-    """An answer longer than MAX_ANSWER_BYTES: reading on would only fill the memory."""
-
-
-def _pieces_of(response: "requests.Response") -> Iterator[bytes]:
-    """An answer's body as it arrives, each piece what one read of the socket gave.
-
-    urllib3 2's read1 returns after one read; a plain read waits until it has
-    the whole size asked for, a byte a second included. Older urllib3 has
-    only that, and the timeout then bounds each read.
-    """
-    read_once = getattr(response.raw, "read1", None)
-    if read_once is None:
-        yield from response.iter_content(chunk_size=_READ_SIZE)
-        return
-    while True:
-        piece = read_once(_READ_SIZE)
-        if not piece:
-            return
-        yield piece
-
-
-def _never_sent(exception: Exception) -> bool:
-    """True when the connection failed before the request left (refused, DNS failure)."""
-    reason = exception.args[0] if exception.args else None
-    reason = getattr(reason, "reason", reason)
-    return isinstance(reason, urllib3.exceptions.NewConnectionError)
-
-
-def _has_dot_segment(path: str) -> bool:
-    return any(segment in (".", "..") for segment in urlsplit(path).path.split("/"))
-
-
-def _location_under(response: "requests.Response", base_url: str) -> Optional[str]:
-    """The path, under ``base_url``, that the answer's Location header names; None when it names another place.
-
-    The tokens go only where they were sent: a Location on another host, scheme or port, or outside the service's
-    prefix, is not followed.
-    """
-    location = response.headers.get("Location")
-    if not location:
-        return None
-    target = urlsplit(urljoin(response.url or base_url, location))
-    base = urlsplit(base_url)
-    prefix = base.path.rstrip("/") + "/"
-    if (target.scheme, target.netloc) != (base.scheme, base.netloc) or not target.path.startswith(prefix):
-        return None
-    segments = target.path[len(prefix):].split("/")
-    if any(segment in ("", ".", "..") for segment in segments):
-        return None
-    return "/" + "/".join(segments)
-
-
-def _url_of(url: str) -> str:
-    """Scheme, host, port and path: what says where a request went, without credentials or query."""
-    return _host_of(url) + urlsplit(url).path
-
-
-def _host_of(url: str) -> str:
-    # Only scheme, host and port: a URL given by a user could carry credentials.
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = "[%s]" % host  # an IPv6 address, written as in a URL
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return "%s://%s%s" % (parts.scheme, host, "" if port is None else ":%d" % port)

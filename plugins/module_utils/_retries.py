@@ -29,7 +29,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _BACKOFF_BASE = 1.0
 _BACKOFF_CAP = 30.0
-# How much of an answer one read asks for.
+
+
 @dataclass(frozen=True)
 class Effect:
     """What sending a request does: ``harmless`` ones change nothing (a read, minting a token); ``repeatable``
