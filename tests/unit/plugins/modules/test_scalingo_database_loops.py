@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import pytest
 import responses
 
+from ansible_collections.scalingo.cloud.plugins.module_utils import _resources
 from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database
 from tests.unit.conftest import ModuleOutcome
 from tests.unit.helpers import API_URL, CONNECTION_ARGS, EXCHANGE_URL, expect_exchange
@@ -207,16 +209,24 @@ def test_an_id_of_another_database_is_refused_where_the_list_already_names_it(
     assert len(api.calls) == calls
 
 
-def test_a_list_older_than_its_bound_is_read_again_before_it_answers(
-    api: responses.RequestsMock, run_module: RunModule, monkeypatch: Any
-) -> None:
-    from ansible_collections.scalingo.cloud.plugins.module_utils import _resources
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The time the loop's list is measured by, moved by the test."""
+    now = [1000.0]
+    monkeypatch.setattr(_resources, "_now", lambda: now[0])
+    return now
 
-    clock = [1000.0]
-    monkeypatch.setattr(_resources, "_now", lambda: clock[0])
+
+def listed_by_a_loop(api: responses.RequestsMock) -> None:
     expect_exchange(api)
     api.add(responses.GET, lookup_url(NAMES[0]), json={"database": existing(NAMES[0])})
     api.add(responses.GET, LIST_URL, json={"databases": [existing(name) for name in NAMES]})
+
+
+def test_a_list_older_than_its_bound_is_read_again_before_it_answers(
+    api: responses.RequestsMock, run_module: RunModule, clock: list[float]
+) -> None:
+    listed_by_a_loop(api)
     # Read again later: another run has deleted orders-02 meanwhile.
     api.add(responses.GET, LIST_URL, json={"databases": [existing(name) for name in NAMES if name != NAMES[2]]})
     api.add(responses.GET, lookup_url(NAMES[2]), json={"error": "not found"}, status=404)
@@ -231,15 +241,9 @@ def test_a_list_older_than_its_bound_is_read_again_before_it_answers(
 
 
 def test_within_its_bound_the_list_answers_without_a_request(
-    api: responses.RequestsMock, run_module: RunModule, monkeypatch: Any
+    api: responses.RequestsMock, run_module: RunModule, clock: list[float]
 ) -> None:
-    from ansible_collections.scalingo.cloud.plugins.module_utils import _resources
-
-    clock = [1000.0]
-    monkeypatch.setattr(_resources, "_now", lambda: clock[0])
-    expect_exchange(api)
-    api.add(responses.GET, lookup_url(NAMES[0]), json={"database": existing(NAMES[0])})
-    api.add(responses.GET, LIST_URL, json={"databases": [existing(name) for name in NAMES]})
+    listed_by_a_loop(api)
 
     loop(run_module, NAMES[:2])
     clock[0] += _resources.LIST_MAX_AGE - 1
