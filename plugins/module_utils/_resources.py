@@ -91,7 +91,7 @@ class AccountDatabases:
     by name, so that a task of one item (and every item on a target, a process each) costs what it always did.
     A name the list does not hold is looked up by name all the same: only the API's 404 to that lookup says a
     database is not there, and only then is one created. What the process creates, changes or deletes is written
-    into the list.
+    into the list (``remember``, ``forget``).
     """
 
     def __init__(self) -> None:
@@ -114,7 +114,7 @@ class AccountDatabases:
             return dict(listed)
         found = find_database(client, name)
         if found is not None:
-            self.write(found)
+            self.remember(found)
         return found
 
     def listed(self, name: str) -> Optional[dict[str, Any]]:
@@ -138,11 +138,11 @@ class AccountDatabases:
         # A name the list gives twice is not the list's to answer: its lookup by name says which it is.
         return {name: database for name, database in by_name.items() if name not in named_twice}
 
-    def write(self, database: dict[str, Any]) -> None:
+    def remember(self, database: dict[str, Any]) -> None:
         if self.by_name is not None:
             self.by_name[database["name"]] = dict(database)
 
-    def strike(self, name: str) -> None:
+    def forget(self, name: str) -> None:
         if self.by_name is not None:
             self.by_name.pop(name, None)
 

@@ -289,7 +289,7 @@ class DatabaseTask(ScalingoTask):
         except GoneMeanwhile:
             # A write answered the API's 404 for a database the lookup (or the loop's list) found: what was found
             # is out of date. A fresh lookup by name decides, never the old verdict.
-            account_databases(self.client).strike(self.name)
+            account_databases(self.client).forget(self.name)
             with api_errors_fail_task("look up database '%s'" % self.name):
                 current = find_database(self.client, self.name)
             return self._create() if current is None else self._converge(current)
@@ -301,7 +301,7 @@ class DatabaseTask(ScalingoTask):
         if not self.check_mode:
             with api_errors_fail_task("delete database '%s'" % self.name):
                 deleted = delete_database(self.client, existing)
-            account_databases(self.client).strike(self.name)
+            account_databases(self.client).forget(self.name)
             if not deleted:
                 # The API said the database is gone (its own 404): what was found was out of date. Only a fresh
                 # lookup says whether another database now has the name.
@@ -332,7 +332,7 @@ class DatabaseTask(ScalingoTask):
                 self.client, self.name, self.params["technology"], self.params["plan"], project_id,
                 self.params["ip_range"],
             )
-        account_databases(self.client).write(database)
+        account_databases(self.client).remember(database)
         if not made_by_us:
             # Another host or job created it between our lookup and our create.
             return self._converge(database)
@@ -359,7 +359,7 @@ class DatabaseTask(ScalingoTask):
             self._change_plan(existing, wanted_plan)
             wanted = dict(wanted, plan=wanted_plan)
             if not self.check_mode:
-                account_databases(self.client).write(wanted)
+                account_databases(self.client).remember(wanted)
         result = self._result(
             changed=wanted != existing, before=existing, after=wanted, status=self._wait(wanted), created=False
         )
@@ -378,7 +378,7 @@ class DatabaseTask(ScalingoTask):
                 with gone_meanwhile_on_404():
                     move_to_project(self.client, existing, project_id)
             self.changed = True
-            account_databases(self.client).write(dict(existing, project_id=project_id))
+            account_databases(self.client).remember(dict(existing, project_id=project_id))
         return dict(existing, project_id=project_id)
 
     def _change_plan(self, database: dict[str, Any], plan: str) -> None:

@@ -196,19 +196,19 @@ class FirewallTask(DatabaseResource):
         relabels: list[tuple[dict[str, Any], str]] = []
         relabelled: list[dict[str, Any]] = []
         if self.params["state"] == "absent":
-            doomed = [rule for rule in existing if any(_listed_as(rule, listed) for listed in wanted)]
+            to_delete = [rule for rule in existing if any(_listed_as(rule, listed) for listed in wanted)]
             missing: list[dict[str, Any]] = []
         else:
             relabels = _relabels(existing, wanted)
             relabelled = [rule for rule, _label in relabels]
-            doomed = self._rules_to_delete([rule for rule in existing if rule not in relabelled], wanted)
-            kept = {rule_key(rule) for rule in existing if rule not in doomed and rule not in relabelled}
+            to_delete = self._rules_to_delete([rule for rule in existing if rule not in relabelled], wanted)
+            kept = {rule_key(rule) for rule in existing if rule not in to_delete and rule not in relabelled}
             kept |= {rule_key(dict(rule, label=label)) for rule, label in relabels}
             missing = [rule for rule in wanted if rule_key(rule) not in kept]
-        unchanged = [rule for rule in existing if rule not in doomed and rule not in relabelled]
-        after = unchanged + self._relabel(api, relabels) + self._apply(api, doomed, missing)
+        unchanged = [rule for rule in existing if rule not in to_delete and rule not in relabelled]
+        after = unchanged + self._relabel(api, relabels) + self._apply(api, to_delete, missing)
         # A missing rule another task made meanwhile was not this task's change.
-        changed = bool(doomed or relabels) or len(missing) > self.adopted
+        changed = bool(to_delete or relabels) or len(missing) > self.adopted
         return self.result(changed, "rules", _in_order(existing), _in_order(after))
 
     def _warn_of_open_networks(self) -> None:
@@ -275,13 +275,13 @@ class FirewallTask(DatabaseResource):
         return relabelled
 
     def _apply(
-        self, api: DatabaseAPI, doomed: list[dict[str, Any]], missing: list[dict[str, Any]]
+        self, api: DatabaseAPI, to_delete: list[dict[str, Any]], missing: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
         """Delete, then create (a replaced rule frees its CIDR and its place first); the rules created."""
         if self.check_mode:
             return missing
         created = []
-        for rule in doomed:
+        for rule in to_delete:
             with api_errors_fail_task("delete firewall rule %s of database '%s'" % (_described(rule), self.name)):
                 delete_rule(api, rule["id"])
             self.changed = True

@@ -145,23 +145,23 @@ class NetPeeringTask(DatabaseResource):
         listed = set(self.params["peerings"])
         present = {peering["outscale_net_peering_id"] for peering in existing}
         if self.params["state"] == "absent":
-            doomed = [peering for peering in existing if peering["outscale_net_peering_id"] in listed]
+            to_delete = [peering for peering in existing if peering["outscale_net_peering_id"] in listed]
             missing: list[str] = []
         else:
-            doomed = [peering for peering in existing if self.params["purge"] and peering["outscale_net_peering_id"] not in listed]
+            to_delete = [peering for peering in existing if self.params["purge"] and peering["outscale_net_peering_id"] not in listed]
             missing = sorted(listed - present)
-        kept = [peering for peering in existing if peering not in doomed]
-        after = kept + self._delete_then_create(database, doomed, missing)
+        kept = [peering for peering in existing if peering not in to_delete]
+        after = kept + self._delete_then_create(database, to_delete, missing)
         # What the API did, not what was planned: a peering another run made or ended meanwhile is no change.
-        changed = bool(doomed or missing) if self.check_mode else self.changed
+        changed = bool(to_delete or missing) if self.check_mode else self.changed
         return self.result(changed, "net_peerings", _in_order(existing), _in_order(after))
 
     def _delete_then_create(
-        self, database: dict[str, Any], doomed: list[dict[str, Any]], missing: list[str]
+        self, database: dict[str, Any], to_delete: list[dict[str, Any]], missing: list[str]
     ) -> list[dict[str, Any]]:
         if self.check_mode:
             return [dict(dict.fromkeys(PEERING_FIELDS), outscale_net_peering_id=outscale_id) for outscale_id in missing]
-        for peering in doomed:
+        for peering in to_delete:
             action = "delete net peering %s of database '%s'" % (peering["outscale_net_peering_id"], self.name)
             with api_errors_fail_task(action):
                 if delete_peering(self.client, database, peering):
