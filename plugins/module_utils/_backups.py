@@ -257,6 +257,12 @@ def backup_download_url(api: DatabaseAPI, backup_id: str) -> str:
 def parse_restore_time(text: str) -> Optional[datetime]:
     """An RFC 3339 time with its offset (``Z`` or ``+01:00``), in UTC; None when it is not one, or names no time
     in UTC (before year 1 or after 9999 once its offset is taken off)."""
+    parsed = _with_offset(text)
+    return _in_utc(parsed) if parsed is not None else None
+
+
+def _with_offset(text: str) -> Optional[datetime]:
+    """An RFC 3339 time with its offset, as it is written (not moved to UTC); None when it is not one."""
     candidate = text.strip()
     if candidate[-1:] in ("Z", "z"):
         candidate = candidate[:-1] + "+00:00"
@@ -266,7 +272,7 @@ def parse_restore_time(text: str) -> Optional[datetime]:
         parsed = datetime.fromisoformat(candidate.replace("t", "T"))
     except ValueError:
         return None
-    return _in_utc(parsed) if parsed.tzinfo is not None else None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def _in_utc(moment: datetime) -> Optional[datetime]:
@@ -302,7 +308,8 @@ def parse_api_time(text: str) -> Optional[datetime]:
 
 
 def invalid_restore_time_reason(text: str, now: datetime) -> Optional[str]:
-    if _has_offset_out_of_range(text):
+    written = _with_offset(text)
+    if written is not None and _in_utc(written) is None:
         return ("Option restore_time %r names no time in UTC (its offset takes it before year 1 or after year "
                 "9999): give a time within the database's recovery window." % text)
     parsed = parse_restore_time(text)
@@ -315,18 +322,6 @@ def invalid_restore_time_reason(text: str, now: datetime) -> Optional[str]:
         return "Option restore_time %s is in the future: a database can be restored only to a time it has seen." % (
             rfc3339(parsed))
     return None
-
-
-def _has_offset_out_of_range(text: str) -> bool:
-    """Whether ``text`` is an RFC 3339 time with its offset that only UTC cannot hold."""
-    candidate = text.strip()
-    if "T" not in candidate.upper():
-        return False
-    try:
-        parsed = datetime.fromisoformat(candidate.replace("t", "T").replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return False
-    return parsed.tzinfo is not None and _in_utc(parsed) is None
 
 
 def rfc3339(moment: datetime) -> str:
@@ -347,13 +342,13 @@ def recovery_window(api: DatabaseAPI) -> dict[str, Optional[str]]:
 def outside_window_reason(moment: datetime, window: dict[str, Optional[str]]) -> Optional[str]:
     if window["earliest_recoverable_at"] is None and window["latest_recoverable_at"] is None:
         return "the API reports no recovery window: the database has nothing to restore from yet"
-    unread = [text for text in window.values() if text is not None and parse_api_time(text) is None]
+    bounds = {key: parse_api_time(text) if text else None for key, text in window.items()}
+    unread = [window[key] for key, moment in bounds.items() if window[key] and moment is None]
     if unread:
         # A bound that cannot be read cannot be checked: never send a time it might refuse, or take.
         return "the API reports a recovery window whose bounds cannot be read as times (%s)" % ", ".join(
             repr(text) for text in unread)
-    earliest = _as_time(window["earliest_recoverable_at"])
-    latest = _as_time(window["latest_recoverable_at"])
+    earliest, latest = bounds["earliest_recoverable_at"], bounds["latest_recoverable_at"]
     if earliest is not None and moment < earliest:
         return "%s is before the earliest time it can be restored to, %s" % (rfc3339(moment), rfc3339(earliest))
     if latest is not None and moment > latest:
@@ -361,30 +356,24 @@ def outside_window_reason(moment: datetime, window: dict[str, Optional[str]]) ->
     return None
 
 
-def _as_time(text: Optional[str]) -> Optional[datetime]:
-    return parse_api_time(text) if text else None
-
-
 def _text_or_none(value: Any) -> Optional[str]:
     return value if isinstance(value, str) and value else None
 
 
-def restore(api: DatabaseAPI, moment: datetime) -> Optional[dict[str, Any]]:
-    """Ask for a restore to ``moment``; the operation it started, or None when the answer names none.
-
-    The operation's ``location`` is where the answer's Location header points, to read it from; None without one.
-    """
+def restore(api: DatabaseAPI, moment: datetime) -> tuple[Optional[dict[str, Any]], Optional[str]]:
+    """Ask for a restore to ``moment``: the operation it started (None when the answer names none), and where the
+    answer's Location header points, to read the operation from (None without one)."""
     path = _database_path(api, "pitr", "restore")
     answer = api.answer("POST", path, {"restore_time": rfc3339(moment)})
     body = answer.body if isinstance(answer.body, dict) else {}
     operation = body.get("operation")
     if isinstance(operation, dict) and _text_or_none(operation.get("id")):
-        return dict(operation_view(operation), location=answer.location)
+        return operation_view(operation), answer.location
     # Older documentation answers {"operation_id": "..."} alone.
     operation_id = _text_or_none(body.get("operation_id"))
     if operation_id is None:
-        return None
-    return {"id": operation_id, "type": None, "status": None, "error": None, "location": answer.location}
+        return None, answer.location
+    return {"id": operation_id, "type": None, "status": None, "error": None}, answer.location
 
 
 def operation_view(operation: dict[str, Any]) -> dict[str, Any]:

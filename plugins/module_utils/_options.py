@@ -119,11 +119,19 @@ def _empty_option_reason(params: dict[str, Any], names: tuple[str, ...]) -> Opti
 
 
 def _boolean_for_a_number_reason(params: dict[str, Any], argument_spec: dict[str, Any]) -> Optional[str]:
-    # ansible-core's int check takes true and false as they are (a bool is an int to Python): they would be sent
-    # as JSON booleans.
-    for name, option in argument_spec.items():
-        if option.get("type") == "int" and isinstance(params.get(name), bool):
-            return "Option %s is %s, a boolean: give a whole number." % (name, "true" if params[name] else "false")
+    reasons = (boolean_for_a_number_reason(name, params.get(name))
+               for name, option in argument_spec.items() if option.get("type") == "int")
+    return next((reason for reason in reasons if reason), None)
+
+
+def boolean_for_a_number_reason(option: str, value: Any) -> Optional[str]:
+    """The sentence for true or false given where a whole number goes, or None.
+
+    ansible-core's int check takes them as they are (a bool is an int to Python): they would be sent as JSON
+    booleans.
+    """
+    if isinstance(value, bool):
+        return "Option %s is %s, a boolean: give a whole number." % (option, "true" if value else "false")
     return None
 
 

@@ -28,6 +28,7 @@ from ansible_collections.scalingo.cloud.plugins.module_utils._networking import 
     invalid_ip_range_reason,
     invalid_peering_id_reason,
 )
+from ansible_collections.scalingo.cloud.plugins.module_utils._options import boolean_for_a_number_reason
 
 WHOLE_NUMBER_KEYS = ("maintenance_weekday", "maintenance_hour")
 
@@ -54,8 +55,7 @@ def _entry_reasons(entry: Any) -> Iterator[str]:
     else:
         yield from _given(invalid_name_reason(entry["name"]))
     for key in WHOLE_NUMBER_KEYS:
-        if isinstance(entry.get(key), bool):
-            yield "Option %s is %s, a boolean: give a whole number." % (key, "true" if entry[key] else "false")
+        yield from _given(boolean_for_a_number_reason(key, entry.get(key)))
     if isinstance(entry.get("maintenance_weekday"), int) and not isinstance(entry["maintenance_weekday"], bool):
         yield from _given(invalid_weekday_reason(entry["maintenance_weekday"]))
     if isinstance(entry.get("maintenance_hour"), int) and not isinstance(entry["maintenance_hour"], bool):

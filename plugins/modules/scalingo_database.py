@@ -287,11 +287,8 @@ class DatabaseTask(ScalingoTask):
         try:
             return self._converge(existing)
         except GoneMeanwhile:
-            # A write answered the API's 404 for a database the lookup (or the loop's list) found: what was found
-            # is out of date. A fresh lookup by name decides, never the old verdict.
-            account_databases(self.client).forget(self.name)
-            with api_errors_fail_task("look up database '%s'" % self.name):
-                current = find_database(self.client, self.name)
+            # A write answered the API's 404 for a database the lookup (or the loop's list) found.
+            current = self._looked_up_afresh()
             return self._create() if current is None else self._converge(current)
 
     def absent(self) -> dict[str, Any]:
@@ -301,18 +298,23 @@ class DatabaseTask(ScalingoTask):
         if not self.check_mode:
             with api_errors_fail_task("delete database '%s'" % self.name):
                 deleted = delete_database(self.client, existing)
-            account_databases(self.client).forget(self.name)
             if not deleted:
-                # The API said the database is gone (its own 404): what was found was out of date. Only a fresh
-                # lookup says whether another database now has the name.
+                # The API said the database is gone (its own 404): whether another database now has the name, only
+                # a fresh lookup says.
                 return self._absent_after_a_stale_verdict(existing)
+            account_databases(self.client).forget(self.name)
             self.changed = True
         # An absent task reports the database it deleted.
         return dict(self._result(changed=True, before=existing, after=None), database=existing)
 
-    def _absent_after_a_stale_verdict(self, gone: dict[str, Any]) -> dict[str, Any]:
+    def _looked_up_afresh(self) -> Optional[dict[str, Any]]:
+        """The database named, by a lookup by name: what was found before (the loop's list, say) is out of date."""
+        account_databases(self.client).forget(self.name)
         with api_errors_fail_task("look up database '%s'" % self.name):
-            current = find_database(self.client, self.name)
+            return find_database(self.client, self.name)
+
+    def _absent_after_a_stale_verdict(self, gone: dict[str, Any]) -> dict[str, Any]:
+        current = self._looked_up_afresh()
         if current is None or current["id"] == gone["id"]:
             return self._result(changed=False, before=None, after=None)
         raise TaskFailed(

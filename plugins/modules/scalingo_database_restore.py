@@ -220,9 +220,8 @@ class RestoreTask(DatabaseResource):
             return dict(result, changed=True)
         with api_errors_fail_task("restore database '%s' to %s" % (self.name, rfc3339(moment)),
                                   if_applied=RESTORE_MAY_HAVE_STARTED % self.name, **result):
-            operation = restore(api, moment)
+            operation, location = restore(api, moment)
         self.changed = True
-        location = operation.pop("location") if operation is not None else None
         result["operation"] = operation
         if self.params["wait"]:
             started = time.monotonic()
