@@ -90,7 +90,7 @@ class DatabaseAPISimulator:
         if self.layout == MAIN and not str(arguments.get("addon_id", "ad-")).startswith("ad-"):
             # /v1/databases/{id or name} is the main API's own lookup; addon IDs look like ad-...
             return False
-        return endpoint != self._update_rule or self.main.state.firewall_label_updates == "patch"
+        return endpoint != self._update_rule or self.main.state.firewall_label_updates != "no-route"
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """The legacy host, as a WSGI application of its own."""
@@ -106,8 +106,6 @@ class DatabaseAPISimulator:
 
     def dispatch(self, request: Request, body: Any) -> Response:
         if not self.serves(request):
-            if self._rule_route_without_patch(request):
-                return _json({"error": "method not allowed"}, 405)
             return Response("404 page not found\n", 404, mimetype="text/plain")
         endpoint, arguments = self._routes.bind_to_environ(request.environ).match()
         if endpoint == self._read_operation_by_id:
@@ -125,41 +123,27 @@ class DatabaseAPISimulator:
         with self.main._lock:
             if not authorized:
                 return _json({"error": "invalid or expired token"}, 401)
-            if endpoint == self._read_operation_by_id:
-                return endpoint(request, body, **arguments)
+            if endpoint == self._read_operation_by_id and addon_id is None:
+                return _json({"error": "operation not found"}, 404)
             if addon_id is None:
                 return endpoint(request, body, **arguments)
             record = self._record(addon_id)
             if record is None:
                 return _json({"error": "database not found"}, 404)
-            del arguments["addon_id"]
+            arguments.pop("addon_id", None)
             answer = endpoint(request, body, record, **arguments)
             if endpoint == self.main.recovery.restore and answer.status_code == 201:
                 self._point_to_operation(answer, record)
             return answer
 
-    def _rule_route_without_patch(self, request: Request) -> bool:
-        """A rule's route that exists without PATCH (firewall_label_updates "no-patch")."""
-        if self.layout not in self.main.state.database_api_layouts or request.method != "PATCH":
-            return False
-        if self.main.state.firewall_label_updates != "no-patch":
-            return False
-        try:
-            endpoint = self._routes.bind_to_environ(request.environ).match()[0]
-        except HTTPException:
-            return False
-        return endpoint == self._update_rule
-
     def _operation_owner(self, operation_id: str) -> Optional[DatabaseRecord]:
-        for record in self.main.state.databases.values():
-            if operation_id in self.main.recovery.of(record).operations:
-                return record
-        return None
+        """The database whose restore the operation is; None for an operation no database has."""
+        addon_id = next((addon_id for addon_id, recovery in self.main.state.recoveries.items()
+                         if operation_id in recovery.operations), None)
+        return self._record(addon_id) if addon_id is not None else None
 
-    def _read_operation_by_id(self, request: Request, body: Any, operation_id: str) -> Response:
-        record = self._operation_owner(operation_id)
-        if record is None:
-            return _json({"error": "operation not found"}, 404)
+    def _read_operation_by_id(self, request: Request, body: Any, record: DatabaseRecord, operation_id: str) -> Response:
+        # The legacy host's route: dispatch finds the operation's database, whose token alone opens it.
         return self.main.recovery.read_operation(request, body, record, operation_id)
 
     def _point_to_operation(self, answer: Response, record: DatabaseRecord) -> None:
@@ -237,6 +221,9 @@ class DatabaseAPISimulator:
         return {"type": ["must be custom_range or managed_range"]}
 
     def _update_rule(self, request: Request, body: Any, record: DatabaseRecord, rule_id: str) -> Response:
+        if self.main.state.firewall_label_updates == "no-patch":
+            # The rule's route exists, without PATCH.
+            return _json({"error": "method not allowed"}, 405)
         # The notes: only a custom rule's label may change.
         rule = next((rule for rule in record.firewall_rules if rule["id"] == rule_id), None)
         if rule is None:
