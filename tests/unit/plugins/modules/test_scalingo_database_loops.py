@@ -46,12 +46,24 @@ def loop(run_module: RunModule, names: list[str], **extra: Any) -> list[ModuleOu
     return [run_module(scalingo_database.main, dict(CONNECTION_ARGS, name=name, plan=PLAN, **extra)) for name in names]
 
 
-def test_a_loop_of_existing_databases_reads_one_list_after_its_first_lookup(
-    api: responses.RequestsMock, run_module: RunModule
-) -> None:
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The time the loop's list is measured by, moved by the test."""
+    now = [1000.0]
+    monkeypatch.setattr(_resources, "_now", lambda: now[0])
+    return now
+
+
+def listed_by_a_loop(api: responses.RequestsMock) -> None:
     expect_exchange(api)
     api.add(responses.GET, lookup_url(NAMES[0]), json={"database": existing(NAMES[0])})
     api.add(responses.GET, LIST_URL, json={"databases": [existing(name) for name in NAMES]})
+
+
+def test_a_loop_of_existing_databases_reads_one_list_after_its_first_lookup(
+    api: responses.RequestsMock, run_module: RunModule
+) -> None:
+    listed_by_a_loop(api)
 
     outcomes = loop(run_module, NAMES)
 
@@ -191,9 +203,7 @@ def test_an_id_of_another_database_is_refused_where_the_list_already_names_it(
 ) -> None:
     from ansible_collections.scalingo.cloud.plugins.modules import scalingo_database_firewall
 
-    expect_exchange(api)
-    api.add(responses.GET, lookup_url(NAMES[0]), json={"database": existing(NAMES[0])})
-    api.add(responses.GET, LIST_URL, json={"databases": [existing(name) for name in NAMES]})
+    listed_by_a_loop(api)
     loop(run_module, NAMES[:2])
     calls = len(api.calls)
 
@@ -207,20 +217,6 @@ def test_an_id_of_another_database_is_refused_where_the_list_already_names_it(
             existing(NAMES[1])["id"], NAMES[0], existing(NAMES[0])["id"]))
     # The list the loop read said so: nothing more was asked.
     assert len(api.calls) == calls
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The time the loop's list is measured by, moved by the test."""
-    now = [1000.0]
-    monkeypatch.setattr(_resources, "_now", lambda: now[0])
-    return now
-
-
-def listed_by_a_loop(api: responses.RequestsMock) -> None:
-    expect_exchange(api)
-    api.add(responses.GET, lookup_url(NAMES[0]), json={"database": existing(NAMES[0])})
-    api.add(responses.GET, LIST_URL, json={"databases": [existing(name) for name in NAMES]})
 
 
 def test_a_list_older_than_its_bound_is_read_again_before_it_answers(
@@ -255,9 +251,7 @@ def test_within_its_bound_the_list_answers_without_a_request(
 def test_a_delete_the_api_answers_404_after_the_list_said_exists_is_no_change(
     api: responses.RequestsMock, run_module: RunModule
 ) -> None:
-    expect_exchange(api)
-    api.add(responses.GET, lookup_url(NAMES[0]), json={"database": existing(NAMES[0])})
-    api.add(responses.GET, LIST_URL, json={"databases": [existing(name) for name in NAMES]})
+    listed_by_a_loop(api)
     gone = existing(NAMES[1])
     api.add(responses.DELETE, API_URL + "/v1/apps/" + gone["id"], json={"error": "app not found"}, status=404)
     api.add(responses.GET, lookup_url(NAMES[1]), json={"error": "not found"}, status=404)
